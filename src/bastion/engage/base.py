@@ -1,0 +1,51 @@
+"""The engagement stage's building block: an effector that can say what it could do to tracks.
+
+Every effector answers ``solve`` for a batch of track states: whether each is feasible now
+(envelope, time, ammunition, a free fire channel), where and when the effect would happen, and
+with what probability. The assigner chooses among feasible pairs; the engagement manager then
+``commit``s the chosen shots (spending munitions, occupying a channel until the effect).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal, Protocol
+
+import numpy as np
+
+EffectorKind = Literal["missile", "gun", "gnss_jammer"]
+
+
+@dataclass(frozen=True, slots=True)
+class InterceptSolution:
+    """Per track row: feasibility, predicted effect time and point, and probability of effect."""
+
+    feasible: np.ndarray  # (N,) bool
+    t_effect: np.ndarray  # (N,) absolute time of the effect, s (nan where infeasible)
+    pos: np.ndarray  # (N, 3) predicted point of effect, m ENU (nan where infeasible)
+    p_effect: np.ndarray  # (N,) probability of kill (or of takeover for a jammer)
+    munitions: np.ndarray  # (N,) int, rounds or missiles one engagement spends
+
+
+class Effector(Protocol):
+    effector_id: str
+    kind: EffectorKind
+    hard_kill: bool  # True: destroys (wreckage falls); False: electronic (drone steered down)
+    cost_usd: float  # per engagement
+    position: np.ndarray  # (3,) m ENU
+
+    def solve(self, x: np.ndarray, t: float) -> InterceptSolution:
+        """Track states x (N, 6) = (e, n, u, ve, vn, vu) at time t, assumed constant velocity."""
+        ...
+
+    def free_channels(self, t: float) -> int:
+        """Engagements this effector can start at time t (channels free and munitions left)."""
+        ...
+
+    def commit(self, t: float, t_effect: float, munitions: int) -> None:
+        """Start one engagement: occupy a channel until t_effect and spend munitions."""
+        ...
+
+    def rounds_left(self) -> int:
+        """Munitions left (a jammer, which spends none, reports a large number)."""
+        ...

@@ -1,0 +1,31 @@
+"""Bastion's exception tree, written where it is defined.
+
+    BastionError
+    ├── ScenarioError          a scenario file or name that cannot be run
+    │   └── ScenarioValidationError   one or more fields invalid, each named by its path
+    └── EventLogError          an event log that cannot be read (missing, corrupt, wrong version)
+"""
+
+from __future__ import annotations
+
+
+class BastionError(Exception):
+    """Base of every error Bastion raises on purpose."""
+
+
+class ScenarioError(BastionError):
+    """A scenario that cannot be found, read or run."""
+
+
+class ScenarioValidationError(ScenarioError):
+    """A scenario whose fields are invalid; `problems` holds one `path: message` line per fault."""
+
+    def __init__(self, source: str, problems: list[str]) -> None:
+        self.source = source
+        self.problems = problems
+        lines = "\n".join(f"  {p}" for p in problems)
+        super().__init__(f"{source}: {len(problems)} invalid field(s):\n{lines}")
+
+
+class EventLogError(BastionError):
+    """An event log folder that is missing, corrupt or of an unsupported format version."""

@@ -1,0 +1,20 @@
+"""The tracking stage's verbs: fold detections into tracks, and report tracks at a time.
+
+A tracker keeps its tracks between calls (tracks are state by nature). ``update`` takes one
+sensor's batch at ``batch.t`` (batches arrive in time order); ``table`` reports every live track
+predicted to time t without changing the tracker.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from bastion.types import DetectionBatch, TrackTable
+
+
+class Tracker(Protocol):
+    def update(self, batch: DetectionBatch) -> None: ...
+
+    def table(self, t: float) -> TrackTable:
+        """Live tracks (tentative and confirmed), states x (N, 6) and P (N, 6, 6) at time t."""
+        ...

@@ -1,0 +1,234 @@
+"""Records that cross stage boundaries: frozen structures of numpy arrays (one row per item).
+
+Units are SI and positions are in the site's local East-North-Up frame (metres), time in seconds
+since the scenario epoch. Every record here is appended to the event log as it crosses an arrow.
+
+Fields named ``truth_id`` carry the index of the true object behind a row (-1 for a false alarm).
+They exist for scoring and the after-action report only: no decision stage may read them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+
+import numpy as np
+
+#: Class labels, in the column order of :class:`ClassBelief.p`.
+CLASSES: tuple[str, ...] = ("drone", "bird", "aircraft", "clutter")
+
+
+class ObjectKind(IntEnum):
+    """What a true object is."""
+
+    DRONE = 0
+    BIRD = 1
+    AIRCRAFT = 2
+
+
+class ObjectStatus(IntEnum):
+    """Life cycle of a true object. Only FLYING objects are seen by sensors."""
+
+    PENDING = 0  # not launched yet
+    FLYING = 1
+    DESTROYED = 2  # hard kill: wreckage falls ballistically
+    LANDED = 3  # brought down intact (electronic-warfare takeover)
+    CRASHED = 4  # came down after losing navigation, not at a chosen place
+    REACHED = 5  # reached its target: a leaker
+    EXITED = 6  # left the simulated area (background traffic)
+
+
+class NavMode(IntEnum):
+    """How a drone navigates now."""
+
+    GNSS = 0  # autonomous GNSS waypoint following
+    REMOTE = 1  # remote-controlled over a radio link (GNSS jamming does not stop it)
+    INERTIAL = 2  # GNSS denied: dead reckoning, position estimate drifting
+    SPOOFED = 3  # GNSS spoofed: steered to a landing area chosen by the defence
+
+
+class TrackStatus(IntEnum):
+    TENTATIVE = 0
+    CONFIRMED = 1
+    DELETED = 2
+
+
+def _frozen_arrays(obj: object) -> None:
+    """Make every numpy field read-only so a record cannot change after it crossed an arrow."""
+    for name in obj.__dataclass_fields__:  # type: ignore[attr-defined]
+        value = getattr(obj, name)
+        if isinstance(value, np.ndarray):
+            value.flags.writeable = False
+
+
+@dataclass(frozen=True, slots=True)
+class TruthBatch:
+    """State of every true object at time t (N objects, all of them, whatever their status)."""
+
+    t: float
+    object_id: np.ndarray  # (N,) int64
+    kind: np.ndarray  # (N,) int8, ObjectKind
+    status: np.ndarray  # (N,) int8, ObjectStatus
+    nav_mode: np.ndarray  # (N,) int8, NavMode (meaningful for drones)
+    pos: np.ndarray  # (N, 3) m ENU
+    vel: np.ndarray  # (N, 3) m/s ENU
+    rcs_m2: np.ndarray  # (N,) mean radar cross-section
+
+    def __post_init__(self) -> None:
+        _frozen_arrays(self)
+
+    def __len__(self) -> int:
+        return int(self.object_id.shape[0])
+
+
+@dataclass(frozen=True, slots=True)
+class DetectionBatch:
+    """Detections of one sensor at one time.
+
+    ``z`` rows are (range m, azimuth rad clockwise from north, elevation rad above horizontal),
+    measured from ``sensor_pos``; ``R`` is each row's measurement covariance in that same frame.
+    """
+
+    t: float
+    sensor_id: str
+    sensor_pos: np.ndarray  # (3,) m ENU
+    z: np.ndarray  # (N, 3)
+    R: np.ndarray  # (N, 3, 3)
+    rcs_dbsm: np.ndarray  # (N,) measured RCS estimate, a classification feature
+    truth_id: np.ndarray  # (N,) int64, -1 for a false alarm (scoring only)
+
+    def __post_init__(self) -> None:
+        _frozen_arrays(self)
+
+    def __len__(self) -> int:
+        return int(self.z.shape[0])
+
+
+@dataclass(frozen=True, slots=True)
+class TrackTable:
+    """The tracker's live tracks at time t; x = (e, n, u, ve, vn, vu)."""
+
+    t: float
+    track_id: np.ndarray  # (N,) int64
+    x: np.ndarray  # (N, 6)
+    P: np.ndarray  # (N, 6, 6)
+    status: np.ndarray  # (N,) int8, TrackStatus
+    hits: np.ndarray  # (N,) int32 detections associated so far
+    misses: np.ndarray  # (N,) int32 consecutive scans without a detection
+    last_update_t: np.ndarray  # (N,) s
+    truth_id: np.ndarray  # (N,) int64 most frequent truth id of its detections (scoring only)
+
+    def __post_init__(self) -> None:
+        _frozen_arrays(self)
+
+    def __len__(self) -> int:
+        return int(self.track_id.shape[0])
+
+
+@dataclass(frozen=True, slots=True)
+class ClassBelief:
+    """Class probabilities per track, columns in :data:`CLASSES` order; rows sum to 1."""
+
+    t: float
+    track_id: np.ndarray  # (N,) int64
+    p: np.ndarray  # (N, 4)
+
+    def __post_init__(self) -> None:
+        _frozen_arrays(self)
+
+
+@dataclass(frozen=True, slots=True)
+class ThreatTable:
+    """Threat of each track against its most threatened defended asset, ranked by score (desc)."""
+
+    t: float
+    track_id: np.ndarray  # (N,) int64
+    asset_index: np.ndarray  # (N,) int32 index into the scenario's assets
+    score: np.ndarray  # (N,) >= 0, higher is more threatening
+    cpa_m: np.ndarray  # (N,) horizontal closest-approach distance to the asset
+    t_cpa_s: np.ndarray  # (N,) time to closest approach (>= 0)
+    time_to_go_s: np.ndarray  # (N,) time to reach the asset's attack radius (inf if it will not)
+    p_hostile: np.ndarray  # (N,) probability the track is a hostile drone
+
+    def __post_init__(self) -> None:
+        _frozen_arrays(self)
+
+    def __len__(self) -> int:
+        return int(self.track_id.shape[0])
+
+
+@dataclass(frozen=True, slots=True)
+class Assignment:
+    """Engagements ordered this cycle: effector ``effector_id[k]`` fires at ``track_id[k]``."""
+
+    t: float
+    track_id: np.ndarray  # (K,) int64
+    effector_id: np.ndarray  # (K,) str (object array)
+    intercept_pos: np.ndarray  # (K, 3) predicted intercept point, m ENU
+    t_intercept: np.ndarray  # (K,) predicted time of effect, s
+    p_kill: np.ndarray  # (K,) predicted probability of the intended effect
+    reason: np.ndarray  # (K,) str: why this effector on this track
+
+    def __post_init__(self) -> None:
+        _frozen_arrays(self)
+
+    def __len__(self) -> int:
+        return int(self.track_id.shape[0])
+
+
+@dataclass(frozen=True, slots=True)
+class EngagementEvent:
+    """Outcomes of engagements and of objects coming down, fed back to the world and logged.
+
+    kind is one of: ``launch`` (shot fired), ``kill``, ``miss``, ``takeover`` (EW steers it to a
+    landing area), ``jammed`` (GNSS denied, no takeover), ``impact`` (something reached the
+    ground: wreckage, a landing drone or a leaker's payload).
+    """
+
+    t: float
+    kind: np.ndarray  # (K,) str
+    effector_id: np.ndarray  # (K,) str, "" where none
+    track_id: np.ndarray  # (K,) int64, -1 where none
+    object_id: np.ndarray  # (K,) int64 true object affected, -1 where none
+    pos: np.ndarray  # (K, 3) where it happened, m ENU
+    munitions: np.ndarray  # (K,) int32 rounds or missiles spent by this event
+    in_no_debris_zone: np.ndarray  # (K,) bool, for impacts: inside a no-debris zone
+    asset_damage: np.ndarray  # (K,) asset value lost by this event
+    detail: np.ndarray  # (K,) str, human-readable reason or outcome
+
+    def __post_init__(self) -> None:
+        _frozen_arrays(self)
+
+    def __len__(self) -> int:
+        return int(self.kind.shape[0])
+
+    @classmethod
+    def from_rows(cls, t: float, rows: list[EventRow]) -> EngagementEvent:
+        """Collect scalar rows (built where each event happens) into one batch."""
+        return cls(
+            t=t,
+            kind=np.array([r.kind for r in rows], dtype=object),
+            effector_id=np.array([r.effector_id for r in rows], dtype=object),
+            track_id=np.array([r.track_id for r in rows], dtype=np.int64),
+            object_id=np.array([r.object_id for r in rows], dtype=np.int64),
+            pos=np.array([r.pos for r in rows], dtype=float).reshape(len(rows), 3),
+            munitions=np.array([r.munitions for r in rows], dtype=np.int32),
+            in_no_debris_zone=np.array([r.in_no_debris_zone for r in rows], dtype=bool),
+            asset_damage=np.array([r.asset_damage for r in rows], dtype=float),
+            detail=np.array([r.detail for r in rows], dtype=object),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class EventRow:
+    """One engagement or impact event, as the stage that saw it happen describes it."""
+
+    kind: str
+    pos: tuple[float, float, float]
+    effector_id: str = ""
+    track_id: int = -1
+    object_id: int = -1
+    munitions: int = 0
+    in_no_debris_zone: bool = False
+    asset_damage: float = 0.0
+    detail: str = ""
