@@ -136,6 +136,9 @@ class ClassBelief:
     def __post_init__(self) -> None:
         _frozen_arrays(self)
 
+    def __len__(self) -> int:
+        return int(self.track_id.shape[0])
+
 
 @dataclass(frozen=True, slots=True)
 class ThreatTable:

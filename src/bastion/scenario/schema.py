@@ -82,6 +82,14 @@ class RadarConfig(Model):
     false_alarms_per_scan: NonNegative = 2.0
     false_alarm_max_elevation_deg: Positive = 3.0
 
+    @model_validator(mode="after")
+    def _consistent(self) -> RadarConfig:
+        if self.reference_pd <= self.pfa:
+            raise ValueError("reference_pd must exceed pfa (detection above the noise level)")
+        if self.min_range_m >= self.max_range_m:
+            raise ValueError("min_range_m must be below max_range_m")
+        return self
+
 
 SensorConfig = Annotated[RadarConfig, Field(discriminator="type")]
 

@@ -1,6 +1,9 @@
 """The site's geometry in the local ENU frame: assets, no-debris zones and landing areas.
 
 Built once from a validated scenario, so the core never converts coordinates in its hot loops.
+The core's frame is flat: east and north come from the WGS-84 -> ENU conversion about the origin,
+and up is height above the (flat) ground, taken from the point's ``alt_m``. Earth curvature enters
+only where it matters for a site of ~100 km, in the radar horizon (frames.radar_horizon_m).
 """
 
 from __future__ import annotations
@@ -26,8 +29,8 @@ class Site:
     landing_polygons: tuple[np.ndarray, ...]  # each (V, 2) m EN
 
     def to_enu(self, p: GeoPoint) -> np.ndarray:
-        """A scenario point to ENU metres (3,)."""
-        return geodetic_to_enu(p.lat_deg, p.lon_deg, p.alt_m, self.origin)
+        """A scenario point to the core frame (3,): ENU east/north, up = its height above ground."""
+        return _flat_enu(p, self.origin)
 
     def asset_index(self, name: str) -> int:
         return self.asset_names.index(name)
@@ -53,6 +56,11 @@ class Site:
         return np.array([c[0], c[1], 0.0])
 
 
+def _flat_enu(p: GeoPoint, origin: tuple[float, float, float]) -> np.ndarray:
+    e, n, _ = geodetic_to_enu(p.lat_deg, p.lon_deg, origin[2], origin)
+    return np.array([e, n, p.alt_m])
+
+
 def _zone_enu(zone: Zone, origin: tuple[float, float, float]) -> np.ndarray:
     lat = np.array([v[0] for v in zone.polygon])
     lon = np.array([v[1] for v in zone.polygon])
@@ -62,10 +70,7 @@ def _zone_enu(zone: Zone, origin: tuple[float, float, float]) -> np.ndarray:
 def build_site(scenario: Scenario) -> Site:
     o = scenario.origin
     origin = (o.lat_deg, o.lon_deg, o.alt_m)
-    asset_pos = np.array(
-        [geodetic_to_enu(a.position.lat_deg, a.position.lon_deg, a.position.alt_m, origin)
-         for a in scenario.assets]
-    )
+    asset_pos = np.array([_flat_enu(a.position, origin) for a in scenario.assets])
     return Site(
         origin=origin,
         asset_names=tuple(a.name for a in scenario.assets),

@@ -1,0 +1,124 @@
+"""The run summary, computed from the event log alone (so a replay reproduces it exactly).
+
+Definitions:
+- launched: drones that took off. detected: drones with at least one detection. tracked: drones
+  followed by at least one confirmed track. engaged: drones at which a shot was fired.
+- destroyed: drones killed by a missile or gun. ew_defeated: drones brought down by electronic
+  warfare: taken over and landed (``ew_landed``: payload did not go off; ``ew_crashed``: it did),
+  or GNSS-denied drones that released their payload off target.
+- leakers: drones that released their payload over their target.
+- asset_damage: impacts that damaged a defended asset (``asset_damage_value``: value lost).
+- debris_in_no_debris_zones: impacts (wreckage, landings, payloads) inside a no-debris zone.
+- false_tracks: confirmed tracks built from false alarms.
+- first-detection range: distance from the detecting sensor at a drone's first detection.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+from bastion.record.eventlog import EventLog
+from bastion.types import ObjectKind, ObjectStatus, TrackStatus
+
+
+def _col(table: pa.Table, name: str) -> np.ndarray:
+    if table.num_rows == 0:
+        return np.zeros(0)
+    return table.column(name).to_numpy(zero_copy_only=False)
+
+
+def _final_truth(truth: pa.Table) -> tuple[np.ndarray, np.ndarray]:
+    """Kind and last status of every object, indexed by object id."""
+    ids = _col(truth, "object_id").astype(np.int64)
+    n = int(ids.max()) + 1 if ids.size else 0
+    kind = np.zeros(n, dtype=np.int64)
+    status = np.zeros(n, dtype=np.int64)
+    # Rows are in time order, so the last write per id is its final state.
+    kind[ids] = _col(truth, "kind")
+    status[ids] = _col(truth, "status")
+    return kind, status
+
+
+def summarize(log: EventLog) -> dict[str, Any]:
+    meta = log.meta
+    truth = log.table("truth")
+    kind, status = _final_truth(truth)
+    drones = np.flatnonzero(kind == ObjectKind.DRONE)
+    launched_ids = np.unique(
+        _col(truth, "object_id")[
+            (_col(truth, "kind") == ObjectKind.DRONE)
+            & (_col(truth, "status") != ObjectStatus.PENDING)
+        ]
+    ).astype(np.int64)
+
+    det = log.table("detections")
+    det_truth = _col(det, "truth_id").astype(np.int64)
+    is_drone = np.isin(det_truth, drones)
+    first_range: list[float] = []
+    if is_drone.any():
+        ranges = np.stack(_col(det, "z")[is_drone])[:, 0]
+        ids = det_truth[is_drone]
+        _, first = np.unique(ids, return_index=True)  # detections are in time order
+        first_range = ranges[first].tolist()
+    detected = np.unique(det_truth[is_drone])
+
+    tracks = log.table("tracks")
+    confirmed = _col(tracks, "status") == TrackStatus.CONFIRMED
+    trk_truth = _col(tracks, "truth_id").astype(np.int64)
+    tracked = np.unique(trk_truth[confirmed & np.isin(trk_truth, drones)])
+    false_tracks = np.unique(_col(tracks, "track_id")[confirmed & (trk_truth < 0)])
+
+    ev = log.table("events")
+    ev_kind = _col(ev, "kind").astype(str)
+    ev_obj = _col(ev, "object_id").astype(np.int64)
+    ev_eff = _col(ev, "effector_id").astype(str)
+    launches = ev_kind == "launch"
+    munitions: dict[str, int] = {}
+    cost_usd = 0.0
+    for eff, info in meta.get("effectors", {}).items():
+        mine = launches & (ev_eff == eff)
+        munitions[eff] = int(_col(ev, "munitions")[mine].sum())
+        cost_usd += info["cost_usd"] * int(np.count_nonzero(mine))
+    engaged = np.unique(ev_obj[launches & np.isin(ev_obj, drones)])
+    impacts = ev_kind == "impact"
+    damage = _col(ev, "asset_damage").astype(float)
+    in_zone = _col(ev, "in_no_debris_zone").astype(bool)
+    detonated = np.array(["payload detonated" in d for d in _col(ev, "detail").astype(str)])
+    landed_ids = drones[status[drones] == ObjectStatus.LANDED]
+    landed_detonated = np.unique(ev_obj[impacts & detonated & np.isin(ev_obj, landed_ids)])
+    crashed = drones[status[drones] == ObjectStatus.CRASHED]
+    ew_crashed = len(landed_detonated) + len(crashed)
+    ew_landed = len(landed_ids) - len(landed_detonated)
+
+    summary: dict[str, Any] = {
+        "scenario": meta.get("scenario"),
+        "scenario_version": meta.get("scenario_version"),
+        "seed": meta.get("seed"),
+        "duration_s": meta.get("duration_s"),
+        "launched": len(launched_ids),
+        "detected": len(detected),
+        "first_detection_range_m": {
+            "mean": float(np.mean(first_range)) if first_range else None,
+            "min": float(np.min(first_range)) if first_range else None,
+            "max": float(np.max(first_range)) if first_range else None,
+        },
+        "tracked": len(tracked),
+        "engaged": len(engaged),
+        "destroyed": int(np.count_nonzero(status[drones] == ObjectStatus.DESTROYED)),
+        "ew_defeated": ew_landed + ew_crashed,
+        "ew_landed": ew_landed,
+        "ew_crashed": ew_crashed,
+        "leakers": int(np.count_nonzero(status[drones] == ObjectStatus.REACHED)),
+        "still_flying": int(np.count_nonzero(status[drones] == ObjectStatus.FLYING)),
+        "munitions": munitions,
+        "cost_usd": cost_usd,
+        "asset_damage": int(np.count_nonzero(impacts & (damage > 0))),
+        "asset_damage_value": float(damage[impacts].sum()),
+        "debris_in_no_debris_zones": int(np.count_nonzero(impacts & in_zone)),
+        "false_tracks": len(false_tracks),
+        "wall_s": meta.get("wall_s"),
+    }
+    return summary

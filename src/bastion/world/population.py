@@ -1,0 +1,132 @@
+"""Who is in the sky: drones from the raids, bird flocks and civil aircraft, drawn from the scenario.
+
+Everything is laid out as arrays, one row per object, in a fixed order (raids, then flocks, then
+aircraft) so that object ids are stable for a scenario and seed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from bastion.scenario.schema import Scenario
+from bastion.scenario.site import Site
+from bastion.types import NavMode, ObjectKind
+
+BIRD_GOALS = 40  # loiter points drawn per bird; it cycles through them
+BIRD_TURN_RATE_DEG_S = 45.0
+BIRD_CLIMB_MPS = 2.0
+AIRCRAFT_TURN_RATE_DEG_S = 3.0
+AIRCRAFT_CLIMB_MPS = 10.0
+
+
+@dataclass(frozen=True, slots=True)
+class Population:
+    """Static description of every object plus its initial position and route."""
+
+    kind: np.ndarray  # (N,) int8 ObjectKind
+    group: tuple[str, ...]  # raid, flock or aircraft name per object
+    rcs_m2: np.ndarray  # (N,)
+    start_t: np.ndarray  # (N,) launch / appearance time, s
+    start_pos: np.ndarray  # (N, 3)
+    airspeed: np.ndarray  # (N,) m/s
+    max_turn_rate: np.ndarray  # (N,) rad/s
+    max_climb: np.ndarray  # (N,) m/s
+    goals: np.ndarray  # (N, W, 3) route points (up = commanded height), padded with the last
+    goal_count: np.ndarray  # (N,) int
+    loop_goals: np.ndarray  # (N,) bool: birds cycle through their goals
+    target_asset: np.ndarray  # (N,) int, the drone's target asset index; -1 for others
+    nav_mode: np.ndarray  # (N,) int8 NavMode at launch
+    ballistic_coefficient: np.ndarray  # (N,) kg/m^2 of wreckage
+    ins_drift_mps: np.ndarray  # (N,)
+    p_detonate: np.ndarray  # (N,) payload detonation probability on ground impact
+    lethal_radius_m: np.ndarray  # (N,)
+    payload_armed: np.ndarray  # (N,) bool
+
+    def __len__(self) -> int:
+        return int(self.kind.shape[0])
+
+
+def _disc(rng: np.random.Generator, n: int, radius: float) -> np.ndarray:
+    """n points uniform in a disc, (n, 2)."""
+    r = radius * np.sqrt(rng.random(n))
+    a = rng.uniform(0.0, 2.0 * np.pi, n)
+    return np.stack([r * np.sin(a), r * np.cos(a)], axis=1)
+
+
+def build_population(scenario: Scenario, site: Site, rng: np.random.Generator) -> Population:
+    rows: list[dict] = []
+    types = {d.name: d for d in scenario.drone_types}
+    for raid in scenario.raids:
+        dtype = types[raid.drone_type]
+        centre = site.to_enu(raid.launch_area)
+        starts = centre[:2] + _disc(rng, raid.count, raid.launch_radius_m)
+        times = np.sort(rng.uniform(*raid.launch_window_s, raid.count))
+        target = site.asset_index(raid.target)
+        route = [site.to_enu(w)[:2] for w in raid.waypoints] + [site.asset_pos[target, :2]]
+        goals = np.array([[p[0], p[1], raid.cruise_altitude_m] for p in route])
+        for k in range(raid.count):
+            rows.append(
+                dict(
+                    kind=ObjectKind.DRONE, group=raid.name, rcs=dtype.rcs_m2, t0=times[k],
+                    pos=np.array([starts[k, 0], starts[k, 1], 0.0]), speed=raid.cruise_speed_mps,
+                    turn=np.radians(dtype.max_turn_rate_deg_s), climb=dtype.max_climb_mps,
+                    goals=goals, loop=False, target=target,
+                    nav=NavMode.GNSS if raid.navigation == "autonomous_gnss" else NavMode.REMOTE,
+                    beta=dtype.ballistic_coefficient_kg_m2, drift=dtype.ins_drift_mps,
+                    p_det=dtype.p_payload_detonates_on_impact,
+                    lethal=dtype.payload_lethal_radius_m, armed=dtype.payload_kg > 0,
+                )
+            )
+    for flock in scenario.background.bird_flocks:
+        centre = site.to_enu(flock.center)[:2]
+        for _ in range(flock.count):
+            pts = centre + _disc(rng, BIRD_GOALS + 1, flock.radius_m)
+            alts = rng.uniform(*flock.altitude_m, BIRD_GOALS + 1)
+            goals = np.column_stack([pts[1:], alts[1:]])
+            rows.append(
+                dict(
+                    kind=ObjectKind.BIRD, group=flock.name, rcs=flock.rcs_m2, t0=0.0,
+                    pos=np.array([pts[0, 0], pts[0, 1], alts[0]]),
+                    speed=flock.speed_mps * rng.uniform(0.8, 1.2),
+                    turn=np.radians(BIRD_TURN_RATE_DEG_S), climb=BIRD_CLIMB_MPS, goals=goals,
+                    loop=True, target=-1, nav=NavMode.GNSS, beta=5.0, drift=0.0, p_det=0.0,
+                    lethal=0.0, armed=False,
+                )
+            )
+    for plane in scenario.background.civil_aircraft:
+        route = np.array([site.to_enu(p)[:2] for p in plane.route])
+        goals = np.column_stack([route[1:], np.full(len(route) - 1, plane.altitude_m)])
+        rows.append(
+            dict(
+                kind=ObjectKind.AIRCRAFT, group=plane.name, rcs=plane.rcs_m2, t0=plane.start_s,
+                pos=np.array([route[0, 0], route[0, 1], plane.altitude_m]), speed=plane.speed_mps,
+                turn=np.radians(AIRCRAFT_TURN_RATE_DEG_S), climb=AIRCRAFT_CLIMB_MPS, goals=goals,
+                loop=False, target=-1, nav=NavMode.GNSS, beta=2000.0, drift=0.0, p_det=0.0,
+                lethal=0.0, armed=False,
+            )
+        )
+    width = max(len(r["goals"]) for r in rows)
+    goals = np.stack([np.concatenate([r["goals"], np.repeat(r["goals"][-1:], width - len(r["goals"]), 0)]) for r in rows])
+    col = lambda key, dtype=float: np.array([r[key] for r in rows], dtype=dtype)  # noqa: E731
+    return Population(
+        kind=col("kind", np.int8),
+        group=tuple(r["group"] for r in rows),
+        rcs_m2=col("rcs"),
+        start_t=col("t0"),
+        start_pos=np.stack([r["pos"] for r in rows]),
+        airspeed=col("speed"),
+        max_turn_rate=col("turn"),
+        max_climb=col("climb"),
+        goals=goals,
+        goal_count=np.array([len(r["goals"]) for r in rows]),
+        loop_goals=col("loop", bool),
+        target_asset=col("target", np.int64),
+        nav_mode=col("nav", np.int8),
+        ballistic_coefficient=col("beta"),
+        ins_drift_mps=col("drift"),
+        p_detonate=col("p_det"),
+        lethal_radius_m=col("lethal"),
+        payload_armed=col("armed", bool),
+    )

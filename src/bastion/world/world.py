@@ -1,0 +1,148 @@
+"""Truth: kinematics, navigation and fate of every object, stepped in time.
+
+Drones navigate by GNSS to their route; once GNSS is denied they dead-reckon, their believed
+position drifting from the truth by a velocity error drawn at the moment of denial, so they fly
+a displaced route and release their payload where they *think* the target is. A spoofed drone
+is steered to the defence's landing area and brought down there. Birds loiter; aircraft transit.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from bastion.scenario.site import Site
+from bastion.types import EventRow, NavMode, ObjectKind, ObjectStatus, TruthBatch
+from bastion.world.autopilot import steer
+from bastion.world.impact import assess_impact
+from bastion.world.population import Population
+
+WAYPOINT_CAPTURE_M = 300.0
+LANDING_MARGIN = 1.3  # start the spoofed descent this much earlier than the glide needs
+TOUCHDOWN_HEIGHT_M = 1.0  # the height-hold loop only approaches the ground asymptotically
+
+
+class World:
+    def __init__(self, population: Population, site: Site, wind: np.ndarray) -> None:
+        self.pop = population
+        self.site = site
+        self.wind = np.asarray(wind, dtype=float)
+        n = len(population)
+        self.object_id = np.arange(n, dtype=np.int64)
+        self.status = np.full(n, ObjectStatus.PENDING, dtype=np.int8)
+        self.nav = population.nav_mode.copy()
+        self.pos = population.start_pos.copy()
+        self.vel = np.zeros((n, 3))
+        first = population.goals[:, 0, :2] - self.pos[:, :2]
+        self.heading = np.arctan2(first[:, 0], first[:, 1])
+        self.goals = population.goals.copy()
+        self.goal_count = population.goal_count.copy()
+        self.goal_idx = np.zeros(n, dtype=np.int64)
+        self.nav_bias = np.zeros((n, 3))  # inertial velocity error once GNSS is denied
+        self.nav_error = np.zeros((n, 3))  # believed minus true position
+        self.t = 0.0
+
+    def truth(self) -> TruthBatch:
+        return TruthBatch(
+            t=self.t,
+            object_id=self.object_id.copy(),
+            kind=self.pop.kind.copy(),
+            status=self.status.copy(),
+            nav_mode=self.nav.copy(),
+            pos=self.pos.copy(),
+            vel=self.vel.copy(),
+            rcs_m2=self.pop.rcs_m2.copy(),
+        )
+
+    def step(self, t: float, rng: np.random.Generator) -> list[EventRow]:
+        """Advance to time t; return impacts of payloads released or drones brought down."""
+        dt = t - self.t
+        self.t = t
+        launch = (self.status == ObjectStatus.PENDING) & (self.pop.start_t <= t)
+        self.status[launch] = ObjectStatus.FLYING
+        fly = np.flatnonzero(self.status == ObjectStatus.FLYING)
+        if fly.size == 0:
+            return []
+        believed = self.pos[fly] + self.nav_error[fly]
+        goal = self.goals[fly, self.goal_idx[fly]].copy()
+        spoofed = self.nav[fly] == NavMode.SPOOFED
+        if spoofed.any():
+            goal[spoofed, 2] = self._spoofed_height_command(fly[spoofed], goal[spoofed])
+        self.heading[fly], vel = steer(
+            believed, goal, self.heading[fly], self.pop.airspeed[fly], self.pop.max_turn_rate[fly],
+            self.pop.max_climb[fly], self.pos[fly, 2], self.wind, dt,
+        )
+        self.vel[fly] = vel
+        self.pos[fly] += vel * dt
+        self.pos[fly, 2] = np.maximum(self.pos[fly, 2], 0.0)
+        self.nav_error[fly] += self.nav_bias[fly] * dt
+        return self._advance_routes(fly, rng)
+
+    def _spoofed_height_command(self, idx: np.ndarray, goal: np.ndarray) -> np.ndarray:
+        """Hold height until the glide at max descent rate would end over the landing point."""
+        dist = np.linalg.norm(goal[:, :2] - self.pos[idx, :2], axis=1)
+        glide = self.pos[idx, 2] / self.pop.max_climb[idx] * self.pop.airspeed[idx] * LANDING_MARGIN
+        return np.where(dist <= glide, 0.0, self.pos[idx, 2])
+
+    def _advance_routes(self, fly: np.ndarray, rng: np.random.Generator) -> list[EventRow]:
+        events: list[EventRow] = []
+        believed = self.pos[fly] + self.nav_error[fly]
+        gi = self.goal_idx[fly]
+        goal = self.goals[fly, gi]
+        dist = np.linalg.norm(goal[:, :2] - believed[:, :2], axis=1)
+        last = gi >= self.goal_count[fly] - 1
+        kind = self.pop.kind[fly]
+        nav = self.nav[fly]
+        # Intermediate waypoints: move on; birds wrap around their loiter points.
+        nxt = (dist < WAYPOINT_CAPTURE_M) & ~last
+        self.goal_idx[fly[nxt]] += 1
+        wrap = (dist < WAYPOINT_CAPTURE_M) & last & self.pop.loop_goals[fly]
+        self.goal_idx[fly[wrap]] = 0
+        exits = (dist < WAYPOINT_CAPTURE_M) & last & (kind == ObjectKind.AIRCRAFT)
+        self.status[fly[exits]] = ObjectStatus.EXITED
+        # Drones heading for their target release the payload on (believed) arrival overhead.
+        drone = (kind == ObjectKind.DRONE) & last & (nav != NavMode.SPOOFED)
+        radius = self.site.asset_radius_m[np.maximum(self.pop.target_asset[fly], 0)]
+        for i in fly[drone & (dist <= radius)]:
+            on_target = bool(self.site.assets_hit(self.pos[i : i + 1])[0, self.pop.target_asset[i]])
+            self.status[i] = ObjectStatus.REACHED if on_target else ObjectStatus.CRASHED
+            cause = (
+                "payload released over target"
+                if on_target
+                else "payload released off target (GNSS denied, inertial drift)"
+            )
+            events.append(self._impact(i, cause, 1.0, rng))
+        # Spoofed drones touch down in the landing area.
+        landed = fly[(nav == NavMode.SPOOFED) & (self.pos[fly, 2] <= TOUCHDOWN_HEIGHT_M)]
+        for i in landed:
+            self.status[i] = ObjectStatus.LANDED
+            events.append(self._impact(i, "landed under electronic-warfare control",
+                                       self.pop.p_detonate[i], rng))
+        return events
+
+    def _impact(self, i: int, cause: str, p_detonate: float, rng: np.random.Generator) -> EventRow:
+        return assess_impact(
+            self.site, self.pos[i], int(i), bool(self.pop.payload_armed[i]), float(p_detonate),
+            float(self.pop.lethal_radius_m[i]), cause, rng,
+        )
+
+    # Effects of engagements, applied by the engagement manager.
+
+    def destroy(self, i: int) -> None:
+        """Hard kill: the object stops flying; its wreckage fall is assessed by the caller."""
+        self.status[i] = ObjectStatus.DESTROYED
+
+    def spoof(self, i: int, landing_point: np.ndarray) -> None:
+        """GNSS takeover: the drone now flies to the landing point and descends there."""
+        self.nav[i] = NavMode.SPOOFED
+        self.nav_error[i] = 0.0
+        self.nav_bias[i] = 0.0
+        self.goals[i, 0] = landing_point
+        self.goal_count[i] = 1
+        self.goal_idx[i] = 0
+
+    def deny_gnss(self, i: int, rng: np.random.Generator) -> None:
+        """GNSS jammed: dead reckoning from now on, with a horizontal velocity error."""
+        if self.nav[i] != NavMode.GNSS:
+            return
+        self.nav[i] = NavMode.INERTIAL
+        self.nav_bias[i, :2] = rng.normal(0.0, self.pop.ins_drift_mps[i], 2)
