@@ -14,15 +14,27 @@ from bastion.record.eventlog import TABLES, EventLog
 from bastion.summary import summarize
 
 REQUIRED_KEYS = {
-    "scenario", "seed", "launched", "detected", "destroyed", "ew_defeated", "leakers",
-    "asset_damage", "debris_in_no_debris_zones", "false_tracks", "munitions", "wall_s",
+    "scenario",
+    "seed",
+    "launched",
+    "detected",
+    "destroyed",
+    "ew_defeated",
+    "leakers",
+    "asset_damage",
+    "debris_in_no_debris_zones",
+    "false_tracks",
+    "munitions",
+    "wall_s",
 }
 
 
 @pytest.fixture(scope="module")
 def hmeimim_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, Path]:
     out = tmp_path_factory.mktemp("run")
-    result = CliRunner().invoke(app, ["run", "hmeimim-2018", "--seed", "7", "--out", str(out), "--json"])
+    result = CliRunner().invoke(
+        app, ["run", "hmeimim-2018", "--seed", "7", "--out", str(out), "--json"]
+    )
     assert result.exit_code == 0, result.output
     return json.loads(result.stdout), out
 
@@ -31,7 +43,13 @@ def test_summary_has_the_contracted_keys(hmeimim_run) -> None:
     summary, _ = hmeimim_run
     assert REQUIRED_KEYS <= set(summary)
     assert summary["scenario"] == "hmeimim-2018" and summary["seed"] == 7
-    assert set(summary["munitions"]) == {"M1-hmeimim", "G1-hmeimim", "M2-tartus", "G2-tartus", "EW1-hmeimim"}
+    assert set(summary["munitions"]) == {
+        "M1-hmeimim",
+        "G1-hmeimim",
+        "M2-tartus",
+        "G2-tartus",
+        "EW1-hmeimim",
+    }
 
 
 def test_hmeimim_outcome_is_sane(hmeimim_run) -> None:
@@ -63,7 +81,9 @@ def test_civil_aircraft_and_birds_are_never_engaged(hmeimim_run) -> None:
     _, out = hmeimim_run
     log = EventLog(out)
     t = log.table("truth")
-    drones = set(pc.unique(pc.filter(t.column("object_id"), pc.equal(t.column("kind"), 0))).to_pylist())
+    drones = set(
+        pc.unique(pc.filter(t.column("object_id"), pc.equal(t.column("kind"), 0))).to_pylist()
+    )
     ev = log.table("events")
     fired_at = pc.filter(ev.column("object_id"), pc.equal(ev.column("kind"), "launch")).to_pylist()
     assert set(fired_at) - {-1} <= drones

@@ -93,9 +93,13 @@ def print_summary(summary: dict[str, Any]) -> None:
     rows: list[tuple[str, Any, Any]] = [
         ("drones launched", summary["launched"], reported.get("launched")),
         ("detected", summary["detected"], None),
-        ("first-detection range, mean (min-max) km",
-         None if fdr["mean"] is None
-         else f"{fdr['mean'] / 1e3:.1f} ({fdr['min'] / 1e3:.1f}-{fdr['max'] / 1e3:.1f})", None),
+        (
+            "first-detection range, mean (min-max) km",
+            None
+            if fdr["mean"] is None
+            else f"{fdr['mean'] / 1e3:.1f} ({fdr['min'] / 1e3:.1f}-{fdr['max'] / 1e3:.1f})",
+            None,
+        ),
         ("tracked (confirmed track)", summary["tracked"], None),
         ("engaged", summary["engaged"], None),
         ("destroyed (missile, gun)", summary["destroyed"], reported.get("destroyed")),
@@ -104,14 +108,19 @@ def print_summary(summary: dict[str, Any]) -> None:
         ("  crashed / payload went off", summary["ew_crashed"], reported.get("ew_crashed")),
         ("leakers (reached their target)", summary["leakers"], reported.get("leakers")),
         ("still flying at the end", summary["still_flying"], None),
-        ("damage to defended assets (events)", summary["asset_damage"],
-         reported.get("asset_damage")),
+        (
+            "damage to defended assets (events)",
+            summary["asset_damage"],
+            reported.get("asset_damage"),
+        ),
         ("debris impacts in no-debris zones", summary["debris_in_no_debris_zones"], None),
         ("false tracks (confirmed)", summary["false_tracks"], None),
     ]
     rows += [(f"munitions spent: {k}", v, None) for k, v in summary["munitions"].items()]
-    rows += [("cost of engagements, USD", summary["cost_usd"], None),
-             ("wall time, s", summary["wall_s"], None)]
+    rows += [
+        ("cost of engagements, USD", summary["cost_usd"], None),
+        ("wall time, s", summary["wall_s"], None),
+    ]
     for name, sim_value, rep_value in rows:
         cells = [name, _fmt(sim_value)] + ([_fmt(rep_value)] if reported else [])
         table.add_row(*cells)

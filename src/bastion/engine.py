@@ -53,9 +53,7 @@ def build_sensor(config: RadarConfig, site: Site) -> RotatingRadar:
     return RotatingRadar(config, pos)
 
 
-def build_effector(
-    config: MissileConfig | GunConfig | GnssJammerConfig, site: Site
-) -> Effector:
+def build_effector(config: MissileConfig | GunConfig | GnssJammerConfig, site: Site) -> Effector:
     pos = site.to_enu(config.position)
     if isinstance(config, MissileConfig):
         return MissileEffector(config, pos)
@@ -99,7 +97,7 @@ class Simulation:
         events += self.manager.resolve(truth, self.world, self._engage_rng)
         truth = self.world.truth()
         sink.append("truth", truth)
-        for sensor, rng in zip(self.sensors, self._sensor_rngs):
+        for sensor, rng in zip(self.sensors, self._sensor_rngs, strict=True):
             batch = sensor.observe(truth, t_prev, rng)
             sink.append("detections", batch)
             self.tracker.update(batch)

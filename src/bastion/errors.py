@@ -1,9 +1,9 @@
 """Bastion's exception tree, written where it is defined.
 
-    BastionError
-    ├── ScenarioError          a scenario file or name that cannot be run
-    │   └── ScenarioValidationError   one or more fields invalid, each named by its path
-    └── EventLogError          an event log that cannot be read (missing, corrupt, wrong version)
+BastionError
+├── ScenarioError          a scenario file or name that cannot be run
+│   └── ScenarioValidationError   one or more fields invalid, each named by its path
+└── EventLogError          an event log that cannot be read (missing, corrupt, wrong version)
 """
 
 from __future__ import annotations

@@ -68,7 +68,7 @@ def radar_horizon_m(antenna_height_m: float, target_height_m: np.ndarray | float
 
 
 def points_in_polygon(points: np.ndarray, polygon: np.ndarray) -> np.ndarray:
-    """Even-odd rule: which horizontal points (N, >=2) lie inside the polygon (V, 2) -> (N,) bool."""
+    """Even-odd rule: which horizontal points (N, >=2) lie inside a polygon (V, 2) -> (N,) bool."""
     pts = np.asarray(points, dtype=float)[:, :2]
     poly = np.asarray(polygon, dtype=float)
     x, y = pts[:, 0:1], pts[:, 1:2]

@@ -87,6 +87,9 @@ class DetectionBatch:
 
     ``z`` rows are (range m, azimuth rad clockwise from north, elevation rad above horizontal),
     measured from ``sensor_pos``; ``R`` is each row's measurement covariance in that same frame.
+    The batch also says where the sensor looked: the azimuth sector it swept, clockwise from
+    ``az_start_rad`` through ``az_extent_rad`` (2*pi or more: all round), out to ``max_range_m``.
+    A tracker counts a missed detection only against tracks inside that region.
     """
 
     t: float
@@ -96,12 +99,25 @@ class DetectionBatch:
     R: np.ndarray  # (N, 3, 3)
     rcs_dbsm: np.ndarray  # (N,) measured RCS estimate, a classification feature
     truth_id: np.ndarray  # (N,) int64, -1 for a false alarm (scoring only)
+    az_start_rad: float
+    az_extent_rad: float
+    max_range_m: float
 
     def __post_init__(self) -> None:
         _frozen_arrays(self)
 
     def __len__(self) -> int:
         return int(self.z.shape[0])
+
+    def covers(self, pos: np.ndarray) -> np.ndarray:
+        """Which ENU points (M, 3) lay in the region this batch looked at -> (M,) bool."""
+        d = np.asarray(pos, dtype=float) - self.sensor_pos
+        in_range = np.linalg.norm(d, axis=-1) <= self.max_range_m
+        if self.az_extent_rad >= 2.0 * np.pi:
+            return in_range
+        az = np.arctan2(d[..., 0], d[..., 1])
+        offset = np.mod(az - self.az_start_rad, 2.0 * np.pi)
+        return in_range & (offset > 0.0) & (offset <= self.az_extent_rad)
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,7 +35,7 @@ def make_site(towns=()) -> Site:
     )
 
 
-def world(x, time_to_go, p=DRONE):
+def world(x, time_to_go, p=DRONE, hits=10):
     """Tracks 1..N with states x, ranked in that order, with threat rows and belief p (N, 4)."""
     x = np.array(x, dtype=float).reshape(-1, 6)
     n = x.shape[0]
@@ -47,7 +47,7 @@ def world(x, time_to_go, p=DRONE):
         x=x[::-1].copy(),
         P=np.tile(np.eye(6), (n, 1, 1)),
         status=np.full(n, TrackStatus.CONFIRMED, dtype=np.int8),
-        hits=np.full(n, 5, dtype=np.int32),
+        hits=np.full(n, hits, dtype=np.int32),
         misses=np.zeros(n, dtype=np.int32),
         last_update_t=np.zeros(n),
         truth_id=np.full(n, -1),
@@ -90,6 +90,12 @@ def assign(threats, tracks, belief, effectors, doctrine=None, site=None, engaged
 
 def pairs(out):
     return list(zip(out.track_id.tolist(), out.effector_id.tolist(), strict=True))
+
+
+def test_young_tracks_are_not_engaged():
+    x = still((8000, 0, 300))
+    assert len(assign(*world(x, 60.0, hits=7), [missile()])) == 0
+    assert len(assign(*world(x, 60.0, hits=8), [missile()])) == 1
 
 
 def test_two_effectors_three_threats_hand_case():

@@ -15,9 +15,15 @@ def _tracks(speeds, heights, hits, t=0.0, ids=None) -> TrackTable:
     x[:, 3] = speeds
     P = np.tile(np.diag([100.0, 100.0, 100.0, 4.0, 4.0, 4.0]), (n, 1, 1))
     return TrackTable(
-        t=t, track_id=np.arange(1, n + 1) if ids is None else np.array(ids), x=x, P=P,
-        status=np.full(n, TrackStatus.CONFIRMED, np.int8), hits=np.array(hits, np.int32),
-        misses=np.zeros(n, np.int32), last_update_t=np.full(n, t), truth_id=np.zeros(n, np.int64),
+        t=t,
+        track_id=np.arange(1, n + 1) if ids is None else np.array(ids),
+        x=x,
+        P=P,
+        status=np.full(n, TrackStatus.CONFIRMED, np.int8),
+        hits=np.array(hits, np.int32),
+        misses=np.zeros(n, np.int32),
+        last_update_t=np.full(n, t),
+        truth_id=np.zeros(n, np.int64),
     )
 
 

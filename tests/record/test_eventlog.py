@@ -16,8 +16,16 @@ from bastion.types import DetectionBatch, EngagementEvent, EventRow
 def _batch(t: float, n: int) -> DetectionBatch:
     rng = np.random.default_rng(int(t))
     return DetectionBatch(
-        t=t, sensor_id="R1", sensor_pos=np.array([1.0, 2.0, 3.0]), z=rng.random((n, 3)),
-        R=np.tile(np.eye(3), (n, 1, 1)), rcs_dbsm=rng.random(n), truth_id=np.arange(n) - 1,
+        t=t,
+        sensor_id="R1",
+        sensor_pos=np.array([1.0, 2.0, 3.0]),
+        z=rng.random((n, 3)),
+        R=np.tile(np.eye(3), (n, 1, 1)),
+        rcs_dbsm=rng.random(n),
+        truth_id=np.arange(n) - 1,
+        az_start_rad=0.5,
+        az_extent_rad=1.0,
+        max_range_m=40_000.0,
     )
 
 
@@ -26,10 +34,23 @@ def test_records_round_trip(tmp_path: Path) -> None:
     batches = [_batch(float(t), n) for t, n in [(1, 4), (2, 0), (3, 3)]]
     for b in batches:
         writer.append("detections", b)
-    writer.append("events", EngagementEvent.from_rows(5.0, [
-        EventRow(kind="kill", pos=(1.0, 2.0, 3.0), effector_id="M1", track_id=7, object_id=2,
-                 munitions=1, detail="destroyed by missile"),
-    ]))
+    writer.append(
+        "events",
+        EngagementEvent.from_rows(
+            5.0,
+            [
+                EventRow(
+                    kind="kill",
+                    pos=(1.0, 2.0, 3.0),
+                    effector_id="M1",
+                    track_id=7,
+                    object_id=2,
+                    munitions=1,
+                    detail="destroyed by missile",
+                ),
+            ],
+        ),
+    )
     writer.close({"wall_s": 1.5})
     log = EventLog(tmp_path)
     assert log.meta["seed"] == 3 and log.meta["format_version"] == FORMAT_VERSION
@@ -53,7 +74,7 @@ def test_version_and_corruption_are_reported(tmp_path: Path) -> None:
     with pytest.raises(EventLogError, match="format version 0 is not supported"):
         EventLog(tmp_path)
     (tmp_path / "meta.json").write_text("{not json")
-    with pytest.raises(EventLogError, match="corrupt meta.json"):
+    with pytest.raises(EventLogError, match=r"corrupt meta\.json"):
         EventLog(tmp_path)
     (tmp_path / "meta.json").write_text(json.dumps({"format_version": FORMAT_VERSION}))
     (tmp_path / "truth.parquet").write_bytes(b"PAR1 garbage")

@@ -7,8 +7,8 @@ import math
 
 import numpy as np
 import pytest
+from pydantic import ValidationError
 
-from bastion.errors import ScenarioError
 from bastion.frames import enu_to_polar, polar_to_enu, radar_horizon_m
 from bastion.scenario.schema import GeoPoint, RadarConfig
 from bastion.sensors.base import Sensor
@@ -75,7 +75,7 @@ def test_satisfies_sensor_protocol_and_keeps_its_position() -> None:
 
 
 def test_reference_pd_must_exceed_pfa() -> None:
-    with pytest.raises(ScenarioError, match="reference_pd"):
+    with pytest.raises(ValidationError, match="reference_pd must exceed pfa"):
         make_radar(reference_pd=1e-7, pfa=1e-6)
 
 

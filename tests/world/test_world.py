@@ -61,9 +61,9 @@ def _world(wind=(0.0, 0.0, 0.0), start=(0.0, 10000.0)) -> World:
 
 def _fly(world: World, until: float, rng=None) -> list:
     rng = rng or np.random.default_rng(0)
-    events = []
-    t = world.t
-    while t < until and world.status[0] == ObjectStatus.FLYING or t == 0.0:
+    t = world.t + 1.0
+    events = world.step(t, rng)  # launches it if still pending
+    while t < until and world.status[0] == ObjectStatus.FLYING:
         t += 1.0
         events += world.step(t, rng)
     return events

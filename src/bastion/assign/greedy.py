@@ -3,8 +3,9 @@
 Per cycle, a threat is a candidate when the rules of engagement allow it:
 
 - weapons hold: nothing is engaged;
-- always: not already engaged, heading for an asset (finite time to go), and neither its bird nor
-  its aircraft belief reaches ``p_friendly_to_hold``;
+- always: not already engaged, heading for an asset (finite time to go), established (at least
+  ``min_hits_to_engage`` detections: a young track can hop between neighbouring birds and look
+  fast), and neither its bird nor its aircraft belief reaches ``p_friendly_to_hold``;
 - weapons tight, also: ``p_hostile >= p_hostile_to_engage`` (weapons free needs nothing more).
 
 Going down the ranked threats, each takes one effector that can reach it and still has a channel
@@ -50,7 +51,11 @@ class GreedyAssigner:
         self.last_chance_margin_s = last_chance_margin_s
 
     def candidates(
-        self, threats: ThreatTable, belief: ClassBelief, engaged_track_ids: frozenset[int]
+        self,
+        threats: ThreatTable,
+        tracks: TrackTable,
+        belief: ClassBelief,
+        engaged_track_ids: frozenset[int],
     ) -> np.ndarray:
         """Rows of ``threats`` the rules of engagement allow engaging now, in rank order."""
         d = self.doctrine
@@ -59,8 +64,10 @@ class GreedyAssigner:
         p = belief.p[rows_of(belief.track_id, threats.track_id)]
         friendly = np.maximum(p[:, CLASSES.index("bird")], p[:, CLASSES.index("aircraft")])
         engaged = np.fromiter(engaged_track_ids, dtype=np.int64, count=len(engaged_track_ids))
+        hits = tracks.hits[rows_of(tracks.track_id, threats.track_id)]
         ok = (
             (friendly < d.p_friendly_to_hold)
+            & (hits >= d.min_hits_to_engage)
             & np.isfinite(threats.time_to_go_s)
             & ~np.isin(threats.track_id, engaged)
         )
@@ -76,7 +83,7 @@ class GreedyAssigner:
         effectors: Sequence[Effector],
         engaged_track_ids: frozenset[int],
     ) -> Assignment:
-        rows = self.candidates(threats, belief, engaged_track_ids)
+        rows = self.candidates(threats, tracks, belief, engaged_track_ids)
         t = tracks.t
         x = tracks.x[rows_of(tracks.track_id, threats.track_id[rows])]
         solutions = [e.solve(x, t) for e in effectors]

@@ -2,7 +2,7 @@
 
 Each time a track gains a detection, the log-posterior of each class c is updated with
 
-    log p_c <- lambda * log p_c + log N(speed; mu_c, s_c^2 + var_speed) + log N(h; m_c, t_c^2 + var_h)
+    log p_c <- lambda * log p_c + log N(v; mu_c, s_c^2 + var_v) + log N(h; m_c, t_c^2 + var_h)
 
 then normalised. The forgetting factor lambda < 1 keeps the belief from hardening on correlated
 evidence (successive filter estimates are not independent) and lets it follow a change of
@@ -45,8 +45,10 @@ def evidence(tracks: TrackTable) -> np.ndarray:
         mh, sh = HEIGHT_MODEL[name]
         out[:, k] = _log_normal_pdf(speed, ms, ss**2 + var_speed)
         out[:, k] += _log_normal_pdf(height, mh, sh**2 + var_h)
-    out[:, 3] = -np.log(CLUTTER_SPEED_SPAN_MPS) + np.log(2.0) + _log_normal_pdf(
-        np.abs(height), 0.0, CLUTTER_HEIGHT_SCALE_M**2 + var_h
+    out[:, 3] = (
+        -np.log(CLUTTER_SPEED_SPAN_MPS)
+        + np.log(2.0)
+        + _log_normal_pdf(np.abs(height), 0.0, CLUTTER_HEIGHT_SCALE_M**2 + var_h)
     )
     return out
 
@@ -62,7 +64,8 @@ class KinematicClassifier:
         ev = evidence(tracks)
         p = np.empty((len(tracks), len(CLASSES)))
         live: set[int] = set()
-        for row, (tid, hits) in enumerate(zip(tracks.track_id.tolist(), tracks.hits.tolist())):
+        pairs = zip(tracks.track_id.tolist(), tracks.hits.tolist(), strict=True)
+        for row, (tid, hits) in enumerate(pairs):
             live.add(tid)
             log_b = self._log_belief.get(tid, np.log(PRIOR))
             if hits > self._hits.get(tid, 0):

@@ -1,4 +1,4 @@
-"""Reading scenarios: built-in ids from the registry, or YAML files; every fault named by its path."""
+"""Reading scenarios: built-in ids from the registry, or YAML files; each fault named by path."""
 
 from __future__ import annotations
 

@@ -225,6 +225,7 @@ class Doctrine(Model):
     shoot_look_shoot: bool = True
     p_hostile_to_engage: Probability = 0.7  # weapons tight: class belief needed to fire
     p_friendly_to_hold: Probability = 0.6  # never engage bird/aircraft above this belief
+    min_hits_to_engage: Annotated[int, Field(ge=1)] = 8  # an established track, not a young one
     soft_kill_reserve_s: NonNegative = 90.0  # prefer EW while this much time is left to go
     avoid_debris_in_no_debris_zones: bool = True
 

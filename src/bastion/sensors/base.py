@@ -18,8 +18,6 @@ class Sensor(Protocol):
     sensor_id: str
     position: np.ndarray  # (3,) m ENU
 
-    def observe(
-        self, truth: TruthBatch, t_prev: float, rng: np.random.Generator
-    ) -> DetectionBatch:
+    def observe(self, truth: TruthBatch, t_prev: float, rng: np.random.Generator) -> DetectionBatch:
         """Detections (N, 3) in (range, azimuth, elevation) with covariances (N, 3, 3)."""
         ...

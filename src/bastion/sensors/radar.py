@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from bastion.errors import ScenarioError
 from bastion.frames import enu_to_polar, radar_horizon_m
 from bastion.scenario.schema import RadarConfig
 from bastion.types import DetectionBatch, ObjectStatus, TruthBatch
@@ -70,11 +69,6 @@ class RotatingRadar:
         if position.shape != (3,):
             raise ValueError(
                 f"radar {config.id}: position must have shape (3,), got {position.shape}"
-            )
-        if not config.pfa < config.reference_pd:
-            raise ScenarioError(
-                f"radar {config.id}: reference_pd ({config.reference_pd}) must exceed "
-                f"pfa ({config.pfa})"
             )
         position.flags.writeable = False
         self.sensor_id = config.id
@@ -162,6 +156,9 @@ class RotatingRadar:
             truth_id=np.concatenate(
                 [truth.object_id[hit].astype(np.int64), np.full(n_fa, -1, dtype=np.int64)]
             )[order],
+            az_start_rad=float(np.mod(a0, TWO_PI)),
+            az_extent_rad=float(max(a1 - a0, 0.0)),
+            max_range_m=c.max_range_m,
         )
 
 

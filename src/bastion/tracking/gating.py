@@ -62,7 +62,7 @@ def mahalanobis(nu: np.ndarray, S: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def gate(
     zhat: np.ndarray, HPHt: np.ndarray, z: np.ndarray, R: np.ndarray, gamma: float
 ) -> GatedPairs:
-    """Pairs of tracks (ẑ (N, m), H P Hᵀ (N, m, m)) and detections (z (M, m), R (M, m, m)) with d² ≤ γ."""
+    """Pairs with d² ≤ γ of tracks (ẑ (N, m), H P Hᵀ (N, m, m)) and detections (z, R)."""
     tracks, dets = candidate_pairs(zhat, HPHt, z, R, gamma)
     d2, log_det = mahalanobis(z[dets] - zhat[tracks], HPHt[tracks] + R[dets])
     inside = d2 <= gamma

@@ -1,8 +1,8 @@
 """Global nearest neighbour (GNN) association: one detection per track, one track per detection.
 
-Given the gated pairs and their costs c_ij = d²_ij + ln|S_ij| (the negative log-likelihood of the
-pair up to a constant), GNN picks the assignment that first pairs as many tracks as the gates
-allow and then has the least total cost. On one dense matrix this is
+Given the gated pairs and their costs c_ij = d²_ij + ln|S_ij| (twice the negative log-likelihood
+of the pair, up to a constant), GNN picks the assignment that first pairs as many tracks as the
+gates allow and then has the least total cost. On one dense matrix this is
 ``scipy.optimize.linear_sum_assignment`` with a large finite cost B outside the gates, the
 B-pairs dropped afterwards; with costs shifted to [0, span] and p = min(rows, cols),
 B = p·(span + 1) exceeds any saving in real costs, so one more real pair always wins.
@@ -22,7 +22,7 @@ from scipy.sparse.csgraph import connected_components
 
 
 def assign_dense(cost: np.ndarray, allowed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Optimal assignment on a dense cost matrix, using only ``allowed`` (same shape, bool) pairs."""
+    """Optimal assignment on a dense cost matrix, using only the ``allowed`` (bool) pairs."""
     if not allowed.any():
         empty = np.empty(0, dtype=np.intp)
         return empty, empty

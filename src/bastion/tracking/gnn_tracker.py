@@ -6,7 +6,8 @@ Each ``update(batch)``:
 1. predicts every track to batch.t (:mod:`bastion.tracking.kalman`);
 2. gates track-detection pairs, d² ≤ χ²_3⁻¹(gate_probability) (:mod:`bastion.tracking.gating`);
 3. assigns by global nearest neighbour on cost d² + ln|S| (:mod:`bastion.tracking.gnn`);
-4. updates assigned tracks, logs a hit or miss for every track, confirms and deletes
+4. updates assigned tracks, logs a hit or a miss for every track in the region the batch
+   covered (a track the sensor did not look at is not missed), confirms and deletes
    (:mod:`bastion.tracking.management`);
 5. starts a tentative track from each unassigned detection: position from the converted
    measurement, velocity 0 ± initial_speed_sigma_mps per axis.
@@ -34,11 +35,13 @@ from bastion.types import DetectionBatch, TrackTable
 
 
 class GnnTracker:
-    """Global-nearest-neighbour tracker over a constant-velocity Kalman filter (see module doc)."""
+    """Global-nearest-neighbour tracker over a constant-velocity Kalman filter (see module doc).
 
-    def __init__(
-        self, config: TrackerConfig, measurement: MeasurementModel | None = None
-    ) -> None:
+    ``measurement`` maps detections and tracks into one space for gating and update; the default
+    converts each detection to an ENU position.
+    """
+
+    def __init__(self, config: TrackerConfig, measurement: MeasurementModel | None = None) -> None:
         self._q = config.process_noise_mps2**2
         self._speed_sigma = config.initial_speed_sigma_mps
         self._gamma = gate_threshold(config.gate_probability, 3)
@@ -70,7 +73,7 @@ class GnnTracker:
         tracks.last_update_t[ti] = batch.t
         hit = np.zeros(len(tracks), dtype=bool)
         hit[ti] = True
-        self._rule.record(tracks, hit)
+        self._rule.record(tracks, hit, seen=batch.covers(tracks.x[:, :3]) | hit)
         self._truth.add(tracks.id[ti], batch.truth_id[dj])
 
         unused = np.ones(len(batch), dtype=bool)

@@ -47,7 +47,7 @@ def cv_process_noise(dt: np.ndarray, q: float) -> np.ndarray:
 def cv_initiate(
     pos: np.ndarray, pos_cov: np.ndarray, speed_sigma: float
 ) -> tuple[np.ndarray, np.ndarray]:
-    """States from single positions (M, 3), (M, 3, 3): velocity 0 with std ``speed_sigma`` per axis."""
+    """States from single positions (M, 3), (M, 3, 3): velocity 0, std ``speed_sigma`` per axis."""
     m = pos.shape[0]
     x = np.zeros((m, 6))
     x[:, :3] = pos

@@ -31,7 +31,11 @@ class TruthTally:
     def keep(self, track_id: np.ndarray) -> None:
         """Forget every track not in ``track_id``."""
         live = np.isin(self._track, track_id)
-        self._track, self._truth, self._count = self._track[live], self._truth[live], self._count[live]
+        self._track, self._truth, self._count = (
+            self._track[live],
+            self._truth[live],
+            self._count[live],
+        )
 
     def majority(self, track_id: np.ndarray) -> np.ndarray:
         """Most frequent truth id per track (N,) (ties: the smaller id; -1 where none)."""

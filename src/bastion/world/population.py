@@ -1,4 +1,4 @@
-"""Who is in the sky: drones from the raids, bird flocks and civil aircraft, drawn from the scenario.
+"""Who is in the sky: drones from the raids, bird flocks and civil aircraft, drawn per scenario.
 
 Everything is laid out as arrays, one row per object, in a fixed order (raids, then flocks, then
 aircraft) so that object ids are stable for a scenario and seed.
@@ -69,14 +69,23 @@ def build_population(scenario: Scenario, site: Site, rng: np.random.Generator) -
         for k in range(raid.count):
             rows.append(
                 dict(
-                    kind=ObjectKind.DRONE, group=raid.name, rcs=dtype.rcs_m2, t0=times[k],
-                    pos=np.array([starts[k, 0], starts[k, 1], 0.0]), speed=raid.cruise_speed_mps,
-                    turn=np.radians(dtype.max_turn_rate_deg_s), climb=dtype.max_climb_mps,
-                    goals=goals, loop=False, target=target,
+                    kind=ObjectKind.DRONE,
+                    group=raid.name,
+                    rcs=dtype.rcs_m2,
+                    t0=times[k],
+                    pos=np.array([starts[k, 0], starts[k, 1], 0.0]),
+                    speed=raid.cruise_speed_mps,
+                    turn=np.radians(dtype.max_turn_rate_deg_s),
+                    climb=dtype.max_climb_mps,
+                    goals=goals,
+                    loop=False,
+                    target=target,
                     nav=NavMode.GNSS if raid.navigation == "autonomous_gnss" else NavMode.REMOTE,
-                    beta=dtype.ballistic_coefficient_kg_m2, drift=dtype.ins_drift_mps,
+                    beta=dtype.ballistic_coefficient_kg_m2,
+                    drift=dtype.ins_drift_mps,
                     p_det=dtype.p_payload_detonates_on_impact,
-                    lethal=dtype.payload_lethal_radius_m, armed=dtype.payload_kg > 0,
+                    lethal=dtype.payload_lethal_radius_m,
+                    armed=dtype.payload_kg > 0,
                 )
             )
     for flock in scenario.background.bird_flocks:
@@ -87,12 +96,23 @@ def build_population(scenario: Scenario, site: Site, rng: np.random.Generator) -
             goals = np.column_stack([pts[1:], alts[1:]])
             rows.append(
                 dict(
-                    kind=ObjectKind.BIRD, group=flock.name, rcs=flock.rcs_m2, t0=0.0,
+                    kind=ObjectKind.BIRD,
+                    group=flock.name,
+                    rcs=flock.rcs_m2,
+                    t0=0.0,
                     pos=np.array([pts[0, 0], pts[0, 1], alts[0]]),
                     speed=flock.speed_mps * rng.uniform(0.8, 1.2),
-                    turn=np.radians(BIRD_TURN_RATE_DEG_S), climb=BIRD_CLIMB_MPS, goals=goals,
-                    loop=True, target=-1, nav=NavMode.GNSS, beta=5.0, drift=0.0, p_det=0.0,
-                    lethal=0.0, armed=False,
+                    turn=np.radians(BIRD_TURN_RATE_DEG_S),
+                    climb=BIRD_CLIMB_MPS,
+                    goals=goals,
+                    loop=True,
+                    target=-1,
+                    nav=NavMode.GNSS,
+                    beta=5.0,
+                    drift=0.0,
+                    p_det=0.0,
+                    lethal=0.0,
+                    armed=False,
                 )
             )
     for plane in scenario.background.civil_aircraft:
@@ -100,15 +120,32 @@ def build_population(scenario: Scenario, site: Site, rng: np.random.Generator) -
         goals = np.column_stack([route[1:], np.full(len(route) - 1, plane.altitude_m)])
         rows.append(
             dict(
-                kind=ObjectKind.AIRCRAFT, group=plane.name, rcs=plane.rcs_m2, t0=plane.start_s,
-                pos=np.array([route[0, 0], route[0, 1], plane.altitude_m]), speed=plane.speed_mps,
-                turn=np.radians(AIRCRAFT_TURN_RATE_DEG_S), climb=AIRCRAFT_CLIMB_MPS, goals=goals,
-                loop=False, target=-1, nav=NavMode.GNSS, beta=2000.0, drift=0.0, p_det=0.0,
-                lethal=0.0, armed=False,
+                kind=ObjectKind.AIRCRAFT,
+                group=plane.name,
+                rcs=plane.rcs_m2,
+                t0=plane.start_s,
+                pos=np.array([route[0, 0], route[0, 1], plane.altitude_m]),
+                speed=plane.speed_mps,
+                turn=np.radians(AIRCRAFT_TURN_RATE_DEG_S),
+                climb=AIRCRAFT_CLIMB_MPS,
+                goals=goals,
+                loop=False,
+                target=-1,
+                nav=NavMode.GNSS,
+                beta=2000.0,
+                drift=0.0,
+                p_det=0.0,
+                lethal=0.0,
+                armed=False,
             )
         )
     width = max(len(r["goals"]) for r in rows)
-    goals = np.stack([np.concatenate([r["goals"], np.repeat(r["goals"][-1:], width - len(r["goals"]), 0)]) for r in rows])
+    goals = np.stack(
+        [
+            np.concatenate([r["goals"], np.repeat(r["goals"][-1:], width - len(r["goals"]), 0)])
+            for r in rows
+        ]
+    )
     col = lambda key, dtype=float: np.array([r[key] for r in rows], dtype=dtype)  # noqa: E731
     return Population(
         kind=col("kind", np.int8),

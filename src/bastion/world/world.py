@@ -68,8 +68,15 @@ class World:
         if spoofed.any():
             goal[spoofed, 2] = self._spoofed_height_command(fly[spoofed], goal[spoofed])
         self.heading[fly], vel = steer(
-            believed, goal, self.heading[fly], self.pop.airspeed[fly], self.pop.max_turn_rate[fly],
-            self.pop.max_climb[fly], self.pos[fly, 2], self.wind, dt,
+            believed,
+            goal,
+            self.heading[fly],
+            self.pop.airspeed[fly],
+            self.pop.max_turn_rate[fly],
+            self.pop.max_climb[fly],
+            self.pos[fly, 2],
+            self.wind,
+            dt,
         )
         self.vel[fly] = vel
         self.pos[fly] += vel * dt
@@ -115,14 +122,23 @@ class World:
         landed = fly[(nav == NavMode.SPOOFED) & (self.pos[fly, 2] <= TOUCHDOWN_HEIGHT_M)]
         for i in landed:
             self.status[i] = ObjectStatus.LANDED
-            events.append(self._impact(i, "landed under electronic-warfare control",
-                                       self.pop.p_detonate[i], rng))
+            events.append(
+                self._impact(
+                    i, "landed under electronic-warfare control", self.pop.p_detonate[i], rng
+                )
+            )
         return events
 
     def _impact(self, i: int, cause: str, p_detonate: float, rng: np.random.Generator) -> EventRow:
         return assess_impact(
-            self.site, self.pos[i], int(i), bool(self.pop.payload_armed[i]), float(p_detonate),
-            float(self.pop.lethal_radius_m[i]), cause, rng,
+            self.site,
+            self.pos[i],
+            int(i),
+            bool(self.pop.payload_armed[i]),
+            float(p_detonate),
+            float(self.pop.lethal_radius_m[i]),
+            cause,
+            rng,
         )
 
     # Effects of engagements, applied by the engagement manager.
