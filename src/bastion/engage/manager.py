@@ -7,6 +7,10 @@ nothing there, so the shot misses). A hard kill brings the wreckage down ballist
 the wind, and its impact is assessed when it reaches the ground. A GNSS takeover steers the
 drone to the jammer's nearest landing area; a failed takeover still denies GNSS.
 
+Shoot-look-shoot (the doctrine's default) allows one engagement per track at a time: the next
+shot waits for the kill assessment of the last. Without it, a second shot may be ordered while
+the first is in flight (shoot-shoot-look), spending more to raise the chance of a kill in time.
+
 Under operator approval, an order waits ``operator_delay_s`` (the simulated operator approves
 every order) and is then re-solved from the track's state at that time: it fires only if it is
 still feasible, otherwise the track is released for the next assignment cycle.
@@ -14,6 +18,7 @@ still feasible, otherwise the track is released for the next assignment cycle.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -81,13 +86,17 @@ class EngagementManager:
         self.pop = population
         self.wind = np.asarray(wind, dtype=float)
         self.approval_delay = doctrine.operator_delay_s if doctrine.approval == "operator" else 0.0
+        self.shots_per_look = 1 if doctrine.shoot_look_shoot else 2
         self._shots: list[_Shot] = []
         self._orders: list[_Order] = []
         self._falls: list[_Fall] = []
 
     def engaged_track_ids(self) -> frozenset[int]:
-        """Tracks with a shot in flight or an order awaiting approval (shoot-look-shoot)."""
-        return frozenset(s.track_id for s in self._shots) | {o.track_id for o in self._orders}
+        """Tracks that may not be given another shot now: as many shots in flight (or orders
+        awaiting approval) as the doctrine allows before a kill assessment."""
+        pending = Counter(s.track_id for s in self._shots)
+        pending.update(o.track_id for o in self._orders)
+        return frozenset(tid for tid, n in pending.items() if n >= self.shots_per_look)
 
     def order(self, assignment: Assignment, tracks: TrackTable) -> list[EventRow]:
         """Take this cycle's orders: fire now, or queue them for the operator's approval."""

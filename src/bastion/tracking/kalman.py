@@ -39,9 +39,13 @@ def cv_transition(dt: np.ndarray) -> np.ndarray:
 
 def cv_process_noise(dt: np.ndarray, q: float) -> np.ndarray:
     """Q for each step dt (N,) with acceleration spectral density q (m²/s³) -> (N, 6, 6)."""
-    dt = np.asarray(dt, dtype=float)[..., None, None]
-    block = q * np.block([[dt**3 / 3.0, dt**2 / 2.0], [dt**2 / 2.0, dt]])  # (N, 2, 2)
-    return np.kron(block, np.eye(3))
+    dt = np.asarray(dt, dtype=float)
+    Q = np.zeros((*dt.shape, 6, 6))
+    idx = np.arange(3)
+    Q[..., idx, idx] = (q * dt**3 / 3.0)[..., None]
+    Q[..., idx, idx + 3] = Q[..., idx + 3, idx] = (q * dt**2 / 2.0)[..., None]
+    Q[..., idx + 3, idx + 3] = (q * dt)[..., None]
+    return Q
 
 
 def cv_initiate(
