@@ -44,7 +44,7 @@ def _final_truth(truth: pa.Table) -> tuple[np.ndarray, np.ndarray]:
 
 def summarize(log: EventLog) -> dict[str, Any]:
     meta = log.meta
-    truth = log.table("truth")
+    truth = log.table("truth", ["object_id", "kind", "status"])
     kind, status = _final_truth(truth)
     drones = np.flatnonzero(kind == ObjectKind.DRONE)
     launched_ids = np.unique(
@@ -54,7 +54,7 @@ def summarize(log: EventLog) -> dict[str, Any]:
         ]
     ).astype(np.int64)
 
-    det = log.table("detections")
+    det = log.table("detections", ["truth_id", "z"])
     det_truth = _col(det, "truth_id").astype(np.int64)
     is_drone = np.isin(det_truth, drones)
     first_range: list[float] = []
@@ -65,7 +65,7 @@ def summarize(log: EventLog) -> dict[str, Any]:
         first_range = ranges[first].tolist()
     detected = np.unique(det_truth[is_drone])
 
-    tracks = log.table("tracks")
+    tracks = log.table("tracks", ["track_id", "status", "truth_id"])
     confirmed = _col(tracks, "status") == TrackStatus.CONFIRMED
     trk_truth = _col(tracks, "truth_id").astype(np.int64)
     tracked = np.unique(trk_truth[confirmed & np.isin(trk_truth, drones)])

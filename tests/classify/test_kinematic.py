@@ -64,4 +64,4 @@ def test_forgotten_tracks_are_dropped() -> None:
     clf = KinematicClassifier()
     clf.update(_tracks([30.0, 10.0], [300.0, 80.0], [1, 1]))
     clf.update(_tracks([30.0], [300.0], [2], ids=[1]))
-    assert set(clf._log_belief) == {1}
+    assert clf._ids.tolist() == [1]

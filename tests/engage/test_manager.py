@@ -28,17 +28,27 @@ def _place_drone(sim: Simulation, pos, vel=(0.0, -30.0, 0.0), t=100.0) -> TrackT
     world.pos[0], world.vel[0] = pos, vel
     x = np.concatenate([pos, vel])[None, :]
     return TrackTable(
-        t=t, track_id=np.array([9]), x=x, P=np.eye(6)[None] * 100.0,
-        status=np.array([TrackStatus.CONFIRMED], np.int8), hits=np.array([20], np.int32),
-        misses=np.zeros(1, np.int32), last_update_t=np.array([t]), truth_id=np.array([0]),
+        t=t,
+        track_id=np.array([9]),
+        x=x,
+        P=np.eye(6)[None] * 100.0,
+        status=np.array([TrackStatus.CONFIRMED], np.int8),
+        hits=np.array([20], np.int32),
+        misses=np.zeros(1, np.int32),
+        last_update_t=np.array([t]),
+        truth_id=np.array([0]),
     )
 
 
 def _order(tracks: TrackTable, effector_id: str) -> Assignment:
     return Assignment(
-        t=tracks.t, track_id=np.array([9]), effector_id=np.array([effector_id], dtype=object),
-        intercept_pos=tracks.x[:, :3], t_intercept=np.array([tracks.t + 10.0]),
-        p_kill=np.array([1.0]), reason=np.array(["test"], dtype=object),
+        t=tracks.t,
+        track_id=np.array([9]),
+        effector_id=np.array([effector_id], dtype=object),
+        intercept_pos=tracks.x[:, :3],
+        t_intercept=np.array([tracks.t + 10.0]),
+        p_kill=np.array([1.0]),
+        reason=np.array(["test"], dtype=object),
     )
 
 
@@ -113,8 +123,12 @@ def test_without_shoot_look_shoot_a_second_shot_may_follow_before_the_look() -> 
 def test_a_shot_at_a_false_track_misses() -> None:
     sim = _sim()
     tracks = _place_drone(sim, np.array([0.0, 8000.0, 300.0]))
-    tracks = TrackTable(**{**{f: getattr(tracks, f) for f in tracks.__dataclass_fields__},
-                           "truth_id": np.array([-1])})
+    tracks = TrackTable(
+        **{
+            **{f: getattr(tracks, f) for f in tracks.__dataclass_fields__},
+            "truth_id": np.array([-1]),
+        }
+    )
     sim.manager.order(_order(tracks, "M1-hmeimim"), tracks)
     events = _resolve_until(sim, 130.0)
     assert [e.kind for e in events] == ["miss"] and "false track" in events[0].detail

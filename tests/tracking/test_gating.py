@@ -108,3 +108,10 @@ def test_no_tracks_or_no_detections_give_no_pairs() -> None:
     gamma = gate_threshold(0.999, 3)
     assert gate(zhat[:0], HPHt[:0], z, R, gamma).track.size == 0
     assert gate(zhat, HPHt, z[:0], R[:0], gamma).det.size == 0
+
+
+def test_gate_threshold_is_the_chi_square_quantile() -> None:
+    from scipy.stats import chi2
+
+    for p, k in [(0.99, 1), (0.999, 3), (0.95, 2), (0.9999, 4)]:
+        assert gate_threshold(p, k) == pytest.approx(chi2.ppf(p, k), rel=1e-12)

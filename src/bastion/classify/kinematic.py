@@ -31,15 +31,16 @@ def _log_normal_pdf(x: np.ndarray, mean: float, var: np.ndarray) -> np.ndarray:
     return -0.5 * (np.log(2.0 * np.pi * var) + (x - mean) ** 2 / var)
 
 
-def evidence(tracks: TrackTable) -> np.ndarray:
-    """Log-likelihood of each track's current speed and height under each class, (N, 4)."""
-    v = tracks.x[:, 3:5]
+def evidence_rows(tracks: TrackTable, rows: np.ndarray) -> np.ndarray:
+    """Log-likelihood of the selected tracks' speed and height under each class, (M, 4)."""
+    x, P = tracks.x[rows], tracks.P[rows]
+    v = x[:, 3:5]
     speed = np.hypot(v[:, 0], v[:, 1])
     unit = np.divide(v, speed[:, None], out=np.zeros_like(v), where=speed[:, None] > 0)
-    var_speed = np.einsum("ni,nij,nj->n", unit, tracks.P[:, 3:5, 3:5], unit)
-    height = tracks.x[:, 2]
-    var_h = tracks.P[:, 2, 2]
-    out = np.empty((len(tracks), len(CLASSES)))
+    var_speed = np.einsum("ni,nij,nj->n", unit, P[:, 3:5, 3:5], unit)
+    height = x[:, 2]
+    var_h = P[:, 2, 2]
+    out = np.empty((x.shape[0], len(CLASSES)))
     for k, name in enumerate(CLASSES[:3]):
         ms, ss = SPEED_MODEL[name]
         mh, sh = HEIGHT_MODEL[name]
@@ -54,27 +55,33 @@ def evidence(tracks: TrackTable) -> np.ndarray:
 
 
 class KinematicClassifier:
-    """Keeps a log-belief per track id; updates it when the track has new detections."""
+    """Keeps a log-belief per track id; updates it when the track has new detections.
+
+    State is held as arrays sorted by track id, so each update is a vectorised merge; ids that
+    no longer appear in the track table are forgotten.
+    """
 
     def __init__(self) -> None:
-        self._log_belief: dict[int, np.ndarray] = {}
-        self._hits: dict[int, int] = {}
+        self._ids = np.zeros(0, dtype=np.int64)
+        self._log = np.zeros((0, len(CLASSES)))
+        self._hits = np.zeros(0, dtype=np.int64)
 
     def update(self, tracks: TrackTable) -> ClassBelief:
-        ev = evidence(tracks)
-        p = np.empty((len(tracks), len(CLASSES)))
-        live: set[int] = set()
-        pairs = zip(tracks.track_id.tolist(), tracks.hits.tolist(), strict=True)
-        for row, (tid, hits) in enumerate(pairs):
-            live.add(tid)
-            log_b = self._log_belief.get(tid, np.log(PRIOR))
-            if hits > self._hits.get(tid, 0):
-                log_b = FORGETTING * log_b + ev[row]
-                log_b -= np.logaddexp.reduce(log_b)
-                self._log_belief[tid] = log_b
-                self._hits[tid] = hits
-            p[row] = np.exp(log_b)
-        for tid in set(self._log_belief) - live:
-            del self._log_belief[tid], self._hits[tid]
+        ids = tracks.track_id
+        pos = np.searchsorted(self._ids, ids)
+        known = pos < self._ids.size
+        known[known] = self._ids[pos[known]] == ids[known]
+        log_b = np.tile(np.log(PRIOR), (ids.size, 1))
+        log_b[known] = self._log[pos[known]]
+        prev_hits = np.zeros(ids.size, dtype=np.int64)
+        prev_hits[known] = self._hits[pos[known]]
+        fresh = tracks.hits > prev_hits
+        if fresh.any():
+            upd = FORGETTING * log_b[fresh] + evidence_rows(tracks, fresh)
+            log_b[fresh] = upd - np.logaddexp.reduce(upd, axis=1, keepdims=True)
+        order = np.argsort(ids, kind="stable")
+        self._ids, self._log = ids[order], log_b[order]
+        self._hits = np.maximum(tracks.hits, prev_hits)[order]
+        p = np.exp(log_b)
         p /= p.sum(axis=1, keepdims=True)
-        return ClassBelief(t=tracks.t, track_id=tracks.track_id.copy(), p=p)
+        return ClassBelief(t=tracks.t, track_id=ids.copy(), p=p)

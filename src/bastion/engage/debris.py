@@ -33,7 +33,7 @@ def ballistic_impact(
     vel: np.ndarray,
     wind: np.ndarray,
     ballistic_coefficient_kg_m2: np.ndarray | float,
-    dt: float = 0.05,
+    dt: float = 0.2,
     ground_up: float = 0.0,
     max_time_s: float = 600.0,
 ) -> tuple[np.ndarray, np.ndarray]:

@@ -125,14 +125,14 @@ class EventLog:
                 f"(this Bastion reads version {FORMAT_VERSION})"
             )
 
-    def table(self, name: str) -> pa.Table:
-        """A whole table; an empty one (no rows were ever written) when the file is absent."""
+    def table(self, name: str, columns: list[str] | None = None) -> pa.Table:
+        """A table (or some of its columns); empty when no rows were ever written."""
         if name not in TABLES:
             raise EventLogError(f"unknown event log table {name!r} (tables: {', '.join(TABLES)})")
         path = self.run_dir / f"{name}.parquet"
         if not path.exists():
             return pa.table({})
         try:
-            return pq.read_table(path)
+            return pq.read_table(path, columns=columns)
         except pa.ArrowInvalid as err:
             raise EventLogError(f"{path}: corrupt Parquet file ({err})") from None

@@ -10,7 +10,9 @@ B = p·(span + 1) exceeds any saving in real costs, so one more real pair always
 Pairs in different connected components of the gate graph cannot compete, so the problem splits
 into clusters: a cluster with a single track or a single detection takes its cheapest pair
 (vectorised over all such clusters), and only clusters with rivalry on both sides go to
-``linear_sum_assignment``, each on its own small dense matrix.
+``linear_sum_assignment``, each on its own small dense matrix. When no track and no detection
+appears in two pairs (the common case in a sparse scene) every pair is its own cluster and is
+taken as it is.
 """
 
 from __future__ import annotations
@@ -41,6 +43,8 @@ def gnn_assign(
     if track.size == 0:
         empty = np.empty(0, dtype=np.intp)
         return empty, empty
+    if np.unique(track).size == track.size and np.unique(det).size == det.size:
+        return track, det  # no rivalry at all: every gated pair is its own cluster
     n = n_tracks + n_dets
     graph = coo_array((np.ones(track.size), (track, n_tracks + det)), shape=(n, n))
     _, label = connected_components(graph, directed=False)
