@@ -3,22 +3,16 @@
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from bastion import __version__
-from bastion.engine import Simulation
 from bastion.errors import BastionError
-from bastion.record.eventlog import EventLog, EventLogWriter
+from bastion.run import run_scenario
 from bastion.scenario.loader import builtin_ids, load_builtin, load_scenario, load_scenario_file
-from bastion.scenario.schema import Scenario
-from bastion.summary import summarize
 
 app = typer.Typer(
     add_completion=False,
@@ -34,44 +28,6 @@ DEFAULT_SCENARIO = "hmeimim-2018"
 def _fail(err: BastionError) -> typer.Exit:
     err_console.print(f"[bold red]error:[/] {err}", highlight=False)
     return typer.Exit(code=2)
-
-
-def run_scenario(
-    scenario: Scenario, seed: int, out_dir: Path, show_progress: bool
-) -> dict[str, Any]:
-    """Simulate, write the event log, and return the summary read back from that log."""
-    started = time.perf_counter()
-    sim = Simulation(scenario, seed)
-    meta = {
-        "bastion_version": __version__,
-        "scenario": scenario.id,
-        "scenario_version": scenario.version,
-        "seed": seed,
-        "duration_s": scenario.duration_s,
-        "origin": list(sim.site.origin),
-        "effectors": {e.id: {"kind": e.type, "cost_usd": e.cost_usd} for e in scenario.effectors},
-        "scenario_definition": scenario.model_dump(mode="json"),
-    }
-    writer = EventLogWriter(out_dir, meta)
-    with Progress(
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        TextColumn("{task.completed:.0f}/{task.total:.0f} s simulated"),
-        TimeElapsedColumn(),
-        console=err_console,
-        disable=not show_progress,
-        transient=True,
-    ) as progress:
-        task = progress.add_task(scenario.id, total=sim.steps * scenario.dt_s)
-        sim.run(writer, lambda done, _total: progress.update(task, completed=done * scenario.dt_s))
-    writer.close({"wall_s": round(time.perf_counter() - started, 3)})
-    summary = summarize(EventLog(out_dir))
-    summary["wall_s"] = round(time.perf_counter() - started, 3)
-    summary["out_dir"] = str(out_dir)
-    if scenario.reported_outcome is not None:
-        summary["reported_outcome"] = scenario.reported_outcome.model_dump(exclude_none=True)
-    (out_dir / "summary.json").write_text(json.dumps(summary, indent=2, sort_keys=True))
-    return summary
 
 
 def _fmt(value: Any) -> str:
@@ -145,7 +101,8 @@ def run(
     try:
         scn = load_scenario(scenario)
         out_dir = out if out is not None else Path("runs") / f"{scn.id}-s{seed}"
-        summary = run_scenario(scn, seed, out_dir, show_progress=not as_json)
+        console = None if as_json else err_console
+        summary = run_scenario(scn, seed, out_dir, progress_console=console)
     except BastionError as err:
         raise _fail(err) from None
     if as_json:
