@@ -19,11 +19,17 @@ def _run(scenario_id: str, seed: int, out: Path, duration_s: float) -> EventLog:
     return EventLog(out)
 
 
+def _same_file(a: EventLog, b: EventLog, table: str) -> bool:
+    """Byte-identical Parquet files (so NaN, which never equals itself, compares too)."""
+    fa, fb = a.run_dir / f"{table}.parquet", b.run_dir / f"{table}.parquet"
+    return fa.exists() == fb.exists() and (not fa.exists() or fa.read_bytes() == fb.read_bytes())
+
+
 @pytest.mark.parametrize("scenario_id", builtin_ids())
 def test_same_seed_same_log(tmp_path: Path, scenario_id: str) -> None:
     a = _run(scenario_id, 11, tmp_path / "a", 900.0)
     b = _run(scenario_id, 11, tmp_path / "b", 900.0)
     c = _run(scenario_id, 12, tmp_path / "c", 900.0)
     for table in TABLES:
-        assert a.table(table).equals(b.table(table)), table
-    assert not a.table("detections").equals(c.table("detections"))
+        assert _same_file(a, b, table), table
+    assert not _same_file(a, c, "detections")

@@ -96,19 +96,28 @@ def run(
         Path | None, typer.Option(help="Output folder for the event log [runs/SCENARIO-sSEED].")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+    report: Annotated[
+        bool, typer.Option("--report/--no-report", help="Write OUT/report.html (after-action).")
+    ] = True,
 ) -> None:
-    """Simulate a scenario end to end and print its summary."""
+    """Simulate a scenario end to end, print its summary and write its after-action report."""
     try:
         scn = load_scenario(scenario)
         out_dir = out if out is not None else Path("runs") / f"{scn.id}-s{seed}"
         console = None if as_json else err_console
         summary = run_scenario(scn, seed, out_dir, progress_console=console)
+        if report:
+            from bastion.report import write_report
+
+            summary["report"] = str(write_report(out_dir, summary=summary))
     except BastionError as err:
         raise _fail(err) from None
     if as_json:
         typer.echo(json.dumps(summary, sort_keys=True))
     else:
         print_summary(summary)
+        if report:
+            out_console.print(f"report: {summary['report']}", highlight=False)
 
 
 @app.command()
@@ -135,6 +144,161 @@ def validate(file: Annotated[Path, typer.Argument(help="Scenario YAML file to ch
         f"{len(scn.sensors)} sensors, {len(scn.effectors)} effectors, {drones} drones",
         highlight=False,
     )
+
+
+@app.command()
+def campaign(
+    scenario: Annotated[
+        str, typer.Argument(help="Built-in scenario id or path to a scenario YAML file.")
+    ] = DEFAULT_SCENARIO,
+    runs: Annotated[
+        int, typer.Option(min=1, help="Seeded replications of every combination.")
+    ] = 100,
+    vary: Annotated[
+        list[str] | None,
+        typer.Option(help="PATH=V1,V2,... e.g. raids[0].count=13,26; repeat for a grid."),
+    ] = None,
+    cluster: Annotated[
+        str | None,
+        typer.Option(help="Dask scheduler address, e.g. tcp://host:8786 [embedded LocalCluster]."),
+    ] = None,
+    out: Annotated[Path | None, typer.Option(help="Campaign folder [campaigns/SCENARIO].")] = None,
+    seed: Annotated[int, typer.Option(help="Campaign seed, root of every run's seed.")] = 1,
+    workers: Annotated[
+        int | None, typer.Option(min=1, help="LocalCluster worker processes [CPU count].")
+    ] = None,
+    keep_logs: Annotated[
+        bool, typer.Option("--keep-logs", help="Keep each run's event log under OUT/logs.")
+    ] = False,
+) -> None:
+    """Run seeded replications of a scenario over a grid of parameters, on Dask."""
+    from bastion.campaign import connect, parse_vary, plan_campaign, run_campaign
+
+    try:
+        scn = load_scenario(scenario)
+        plan = plan_campaign(scn, [parse_vary(v) for v in vary or []], runs, seed)
+        out_dir = out if out is not None else Path("campaigns") / scn.id
+        with connect(cluster, workers) as client:
+            done = run_campaign(
+                client, plan, out_dir, keep_logs=keep_logs, progress_console=err_console
+            )
+    except BastionError as err:
+        raise _fail(err) from None
+    out_console.print(
+        f"{done.completed} runs done, {done.failed} failed, {done.skipped} already there "
+        f"({done.total} in the campaign) in {done.wall_s:.1f} s; results: {done.out_dir}",
+        highlight=False,
+    )
+
+
+@app.command("campaign-report")
+def campaign_report(
+    directory: Annotated[Path, typer.Argument(help="Campaign folder (bastion campaign --out).")],
+    html: Annotated[Path | None, typer.Option(help="HTML report file [DIR/report.html].")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the statistics as JSON.")] = False,
+) -> None:
+    """Means and 95% intervals per combination, leakers, sensitivity; HTML with plots."""
+    from bastion.campaign.analysis import analyse
+    from bastion.campaign.report import print_report, write_html
+
+    try:
+        analysis = analyse(directory)
+    except BastionError as err:
+        raise _fail(err) from None
+    html_path = html if html is not None else directory / "report.html"
+    write_html(analysis, html_path)
+    if as_json:
+        typer.echo(json.dumps(analysis.to_json(), sort_keys=True))
+        return
+    print_report(analysis, out_console)
+    out_console.print(f"report: {html_path}", highlight=False)
+
+
+@app.command()
+def report(
+    run_dir: Annotated[Path, typer.Argument(help="Run folder (bastion run --out).")],
+    out: Annotated[Path | None, typer.Option(help="HTML file [RUN_DIR/report.html].")] = None,
+) -> None:
+    """Write a run's after-action report: one self-contained HTML file, from its event log."""
+    from bastion.report import write_report
+
+    try:
+        path = write_report(run_dir, out)
+    except BastionError as err:
+        raise _fail(err) from None
+    out_console.print(f"report: {path}", highlight=False)
+
+
+@app.command()
+def replay(
+    run_dir: Annotated[Path, typer.Argument(help="Run folder (bastion run --out).")],
+    speed: Annotated[
+        float, typer.Option(min=1e-3, help="Simulated seconds per wall-clock second.")
+    ] = 10.0,
+    start: Annotated[
+        float, typer.Option("--from", help="Start at this time, s since the scenario epoch.")
+    ] = 0.0,
+) -> None:
+    """Step through a run's event log in the terminal: time, tracks, threats, engagements."""
+    from bastion.record.eventlog import EventLog
+    from bastion.record.replay_view import play
+
+    try:
+        last = play(EventLog(run_dir), out_console, speed=speed, start_t=start)
+    except BastionError as err:
+        raise _fail(err) from None
+    if last is None:
+        raise _fail(BastionError(f"{run_dir}: no tick at or after --from {start:g} s"))
+
+
+@app.command()
+def query(
+    run_dir: Annotated[Path, typer.Argument(help="Run folder (bastion run --out).")],
+    sql: Annotated[str, typer.Argument(help="DuckDB SQL; tables are views: truth, events, ...")],
+    as_json: Annotated[bool, typer.Option("--json", help="All rows as a JSON array.")] = False,
+    as_csv: Annotated[bool, typer.Option("--csv", help="All rows as CSV.")] = False,
+    max_rows: Annotated[int, typer.Option(min=1, help="Rows shown in the table.")] = 200,
+) -> None:
+    """Run a DuckDB SQL query over a run's event log (each table a view of its name)."""
+    import sys
+
+    from bastion.record.eventlog import EventLog
+    from bastion.record.query import print_table, run_query, write_csv, write_json
+
+    try:
+        result = run_query(EventLog(run_dir), sql)
+    except BastionError as err:
+        raise _fail(err) from None
+    if as_json:
+        write_json(result, sys.stdout)
+    elif as_csv:
+        write_csv(result, sys.stdout)
+    else:
+        print_table(result, out_console, max_rows)
+
+
+@app.command()
+def coverage(
+    scenario: Annotated[
+        str, typer.Argument(help="Built-in scenario id or path to a scenario YAML file.")
+    ] = DEFAULT_SCENARIO,
+    out: Annotated[Path | None, typer.Option(help="Output folder [coverage/SCENARIO].")] = None,
+    min_warning_s: Annotated[
+        float, typer.Option(help="Warning time (s) below which a raid route is a gap.")
+    ] = 120.0,
+) -> None:
+    """Sensor coverage: Pd maps per sensor and fused, warning time on each raid route, gaps."""
+    from bastion.coverage import analyse, print_coverage, write_coverage
+
+    try:
+        scn = load_scenario(scenario)
+    except BastionError as err:
+        raise _fail(err) from None
+    result = analyse(scn, min_warning_s)
+    out_dir = out if out is not None else Path("coverage") / scn.id
+    paths = write_coverage(result, out_dir)
+    print_coverage(result, out_console)
+    out_console.print(f"written to {out_dir}: {', '.join(p.name for p in paths)}", highlight=False)
 
 
 if __name__ == "__main__":

@@ -5,8 +5,9 @@
 
 The engine opens no files and reads no clocks: the record sink (the event log writer, or a test's
 list) and the progress callback are handed in. Randomness comes from one SeedSequence per run:
-a child each for the population draw, the world, the engagements and every sensor, so the same
-scenario and seed give the same records whatever else changes.
+a child each for the population draw, the world, the engagements, every sensor and the
+assigner's debris footprint samples, so the same scenario and seed give the same records whatever
+else changes.
 """
 
 from __future__ import annotations
@@ -16,23 +17,16 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from bastion.assign.greedy import GreedyAssigner
+from bastion.assign.build import build_assigner
 from bastion.classify.kinematic import KinematicClassifier
-from bastion.engage.base import Effector
-from bastion.engage.effectors import GnssJammerEffector, GunEffector, MissileEffector
+from bastion.engage.build import build_effector
 from bastion.engage.manager import EngagementManager
-from bastion.scenario.schema import (
-    GnssJammerConfig,
-    GunConfig,
-    MissileConfig,
-    RadarConfig,
-    Scenario,
-    Wind,
-)
-from bastion.scenario.site import Site, build_site
-from bastion.sensors.radar import RotatingRadar
+from bastion.scenario.schema import Scenario, Wind
+from bastion.scenario.site import build_site
+from bastion.sensors.build import build_sensors
+from bastion.sensors.signature import SignatureTable
 from bastion.threat.cpa import CpaThreatEvaluator
-from bastion.tracking.gnn_tracker import GnnTracker
+from bastion.tracking.tracker import MultiTargetTracker
 from bastion.types import Assignment, EngagementEvent, EventRow
 from bastion.world.population import build_population
 from bastion.world.world import World
@@ -48,21 +42,6 @@ def wind_vector(wind: Wind) -> np.ndarray:
     return np.array([-wind.speed_mps * np.sin(a), -wind.speed_mps * np.cos(a), 0.0])
 
 
-def build_sensor(config: RadarConfig, site: Site) -> RotatingRadar:
-    pos = site.to_enu(config.position) + np.array([0.0, 0.0, config.antenna_height_m])
-    return RotatingRadar(config, pos)
-
-
-def build_effector(config: MissileConfig | GunConfig | GnssJammerConfig, site: Site) -> Effector:
-    pos = site.to_enu(config.position)
-    if isinstance(config, MissileConfig):
-        return MissileEffector(config, pos)
-    if isinstance(config, GunConfig):
-        return GunEffector(config, pos)
-    points = {name: site.landing_point(name) for name in config.landing_areas}
-    return GnssJammerEffector(config, pos, points)
-
-
 class Simulation:
     """A scenario ready to run with one seed."""
 
@@ -75,13 +54,17 @@ class Simulation:
         self.population = build_population(scenario, self.site, np.random.default_rng(pop_seq))
         wind = wind_vector(scenario.wind)
         self.world = World(self.population, self.site, wind)
-        self.sensors = [build_sensor(c, self.site) for c in scenario.sensors]
+        signatures = SignatureTable.build(scenario, self.population)
+        self.sensors = build_sensors(scenario, self.site, signatures)
         self.effectors = [build_effector(c, self.site) for c in scenario.effectors]
-        self.tracker = GnnTracker(scenario.tracker)
+        self.tracker = MultiTargetTracker(scenario.tracker)
         self.classifier = KinematicClassifier()
-        self.threat = CpaThreatEvaluator(self.site, scenario.doctrine)
-        beta = float(np.mean([d.ballistic_coefficient_kg_m2 for d in scenario.drone_types]))
-        self.assigner = GreedyAssigner(scenario.doctrine, self.site, wind, beta)
+        self.threat = CpaThreatEvaluator(self.site, scenario.doctrine, scenario.threat)
+        # Spawned after the others, so adding it left every other stream as it was.
+        assign_seq = seq.spawn(1)[0]
+        self.assigner = build_assigner(
+            scenario, self.site, wind, np.random.default_rng(assign_seq)
+        )
         self.manager = EngagementManager(
             self.effectors, self.site, self.population, wind, scenario.doctrine
         )
@@ -100,8 +83,11 @@ class Simulation:
         for sensor, rng in zip(self.sensors, self._sensor_rngs, strict=True):
             batch = sensor.observe(truth, t_prev, rng)
             sink.append("detections", batch)
-            self.tracker.update(batch)
+            if len(batch) or batch.measured[0]:  # an empty batch of bearings tells nothing
+                self.tracker.update(batch)
         tracks = self.tracker.table(t)
+        for sensor in self.sensors:  # cues (a camera slewing to a track) act from the next tick
+            sensor.cue(tracks)
         belief = self.classifier.update(tracks)
         threats = self.threat.evaluate(tracks, belief)
         sink.append("tracks", tracks)
@@ -109,10 +95,15 @@ class Simulation:
         sink.append("threats", threats)
         events += self.manager.release_approved(tracks)
         assignment: Assignment = self.assigner.assign(
-            threats, tracks, belief, self.effectors, self.manager.engaged_track_ids()
+            threats,
+            tracks,
+            belief,
+            self.effectors,
+            self.manager.engaged_track_ids(),
+            self.manager.ineffective_pairs(),
         )
         sink.append("assignments", assignment)
-        events += self.manager.order(assignment, tracks)
+        events += self.manager.order(assignment, tracks, self._engage_rng)
         if events:
             sink.append("events", EngagementEvent.from_rows(t, events))
 

@@ -3,7 +3,9 @@
 BastionError
 ├── ScenarioError          a scenario file or name that cannot be run
 │   └── ScenarioValidationError   one or more fields invalid, each named by its path
-└── EventLogError          an event log that cannot be read (missing, corrupt, wrong version)
+├── EventLogError          an event log that cannot be read (missing, corrupt, wrong version)
+├── QueryError             an SQL query over an event log that DuckDB cannot run
+└── CampaignError          a campaign that cannot be planned, resumed or reported
 """
 
 from __future__ import annotations
@@ -29,3 +31,11 @@ class ScenarioValidationError(ScenarioError):
 
 class EventLogError(BastionError):
     """An event log folder that is missing, corrupt or of an unsupported format version."""
+
+
+class QueryError(BastionError):
+    """An SQL query over a run's tables that DuckDB rejects (syntax, unknown table or column)."""
+
+
+class CampaignError(BastionError):
+    """A bad ``--vary``, a results folder holding another campaign, or no results to report."""

@@ -10,7 +10,13 @@ Definitions:
 - asset_damage: impacts that damaged a defended asset (``asset_damage_value``: value lost).
 - debris_in_no_debris_zones: impacts (wreckage, landings, payloads) inside a no-debris zone.
 - false_tracks: confirmed tracks built from false alarms.
+- kills_by_effector: drones each effector killed (hard kills); munitions_per_kill: munitions it
+  spent per such kill (None without a kill). engagements_per_defeat: shots (launch events) at
+  drones per drone destroyed or defeated by electronic warfare. cost_usd: the launches' recorded
+  costs (a salvo costs its missiles); cost_per_defeat_usd: cost_usd per drone so defeated.
 - first-detection range: distance from the detecting sensor at a drone's first detection.
+- gospa_mean: GOSPA (c = 100 m, p = 2, alpha = 2, ENU positions) between the confirmed tracks
+  and the flying objects (all kinds), averaged over the ticks (:mod:`bastion.tracking.metrics`).
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ import numpy as np
 import pyarrow as pa
 
 from bastion.record.eventlog import EventLog
+from bastion.tracking.metrics import gospa
 from bastion.types import ObjectKind, ObjectStatus, TrackStatus
 
 
@@ -28,6 +35,14 @@ def _col(table: pa.Table, name: str) -> np.ndarray:
     if table.num_rows == 0:
         return np.zeros(0)
     return table.column(name).to_numpy(zero_copy_only=False)
+
+
+def _rows(table: pa.Table, name: str) -> np.ndarray:
+    """A fixed-size-list column as a 2-D array (rows, width), without a per-row Python pass."""
+    if table.num_rows == 0:
+        return np.zeros((0, 1))
+    column = table.column(name).combine_chunks()
+    return column.flatten().to_numpy().reshape(table.num_rows, column.type.list_size)
 
 
 def _final_truth(truth: pa.Table) -> tuple[np.ndarray, np.ndarray]:
@@ -40,6 +55,27 @@ def _final_truth(truth: pa.Table) -> tuple[np.ndarray, np.ndarray]:
     kind[ids] = _col(truth, "kind")
     status[ids] = _col(truth, "status")
     return kind, status
+
+
+def _gospa_mean(log: EventLog) -> float | None:
+    """Mean over ticks of GOSPA between confirmed tracks and flying objects (None: no ticks)."""
+    truth = log.table("truth", ["t", "status", "pos"])
+    tracks = log.table("tracks", ["t", "status", "x"])
+    if truth.num_rows == 0:
+        return None
+    flying = _col(truth, "status") == ObjectStatus.FLYING
+    t_truth, truth_pos = _col(truth, "t")[flying], _rows(truth, "pos")[flying]
+    confirmed = _col(tracks, "status") == TrackStatus.CONFIRMED
+    t_track, track_pos = _col(tracks, "t")[confirmed], _rows(tracks, "x")[confirmed, :3]
+    ticks = np.unique(_col(truth, "t"))
+    # Rows are in time order: each tick's rows are one contiguous slice.
+    a0, a1 = np.searchsorted(t_truth, ticks), np.searchsorted(t_truth, ticks, side="right")
+    b0, b1 = np.searchsorted(t_track, ticks), np.searchsorted(t_track, ticks, side="right")
+    values = [
+        gospa(truth_pos[i:j], track_pos[k:m], c=100.0, p=2.0, alpha=2.0).total
+        for i, j, k, m in zip(a0, a1, b0, b1, strict=True)
+    ]
+    return float(np.mean(values))
 
 
 def summarize(log: EventLog) -> dict[str, Any]:
@@ -58,9 +94,10 @@ def summarize(log: EventLog) -> dict[str, Any]:
     det_truth = _col(det, "truth_id").astype(np.int64)
     is_drone = np.isin(det_truth, drones)
     first_range: list[float] = []
-    if is_drone.any():
-        ranges = np.stack(_col(det, "z")[is_drone])[:, 0]
-        ids = det_truth[is_drone]
+    ranged = is_drone & np.isfinite(_rows(det, "z")[:, 0])  # bearing-only sensors: no range
+    if ranged.any():
+        ranges = _rows(det, "z")[ranged, 0]
+        ids = det_truth[ranged]
         _, first = np.unique(ids, return_index=True)  # detections are in time order
         first_range = ranges[first].tolist()
     detected = np.unique(det_truth[is_drone])
@@ -76,22 +113,35 @@ def summarize(log: EventLog) -> dict[str, Any]:
     ev_obj = _col(ev, "object_id").astype(np.int64)
     ev_eff = _col(ev, "effector_id").astype(str)
     launches = ev_kind == "launch"
+    kills = (ev_kind == "kill") & np.isin(ev_obj, drones)
+    event_cost = _col(ev, "cost_usd").astype(float)
     munitions: dict[str, int] = {}
+    kills_by_effector: dict[str, int] = {}
+    munitions_per_kill: dict[str, float | None] = {}
     cost_usd = 0.0
-    for eff, info in meta.get("effectors", {}).items():
+    for eff in meta.get("effectors", {}):
         mine = launches & (ev_eff == eff)
         munitions[eff] = int(_col(ev, "munitions")[mine].sum())
-        cost_usd += info["cost_usd"] * int(np.count_nonzero(mine))
+        kills_by_effector[eff] = int(np.count_nonzero(kills & (ev_eff == eff)))
+        munitions_per_kill[eff] = (
+            munitions[eff] / kills_by_effector[eff] if kills_by_effector[eff] else None
+        )
+        cost_usd += float(event_cost[mine].sum())
     engaged = np.unique(ev_obj[launches & np.isin(ev_obj, drones)])
     impacts = ev_kind == "impact"
     damage = _col(ev, "asset_damage").astype(float)
     in_zone = _col(ev, "in_no_debris_zone").astype(bool)
-    detonated = np.array(["payload detonated" in d for d in _col(ev, "detail").astype(str)])
+    detonated = np.array(
+        ["payload detonated" in d for d in _col(ev, "detail").astype(str)], dtype=bool
+    )
     landed_ids = drones[status[drones] == ObjectStatus.LANDED]
     landed_detonated = np.unique(ev_obj[impacts & detonated & np.isin(ev_obj, landed_ids)])
     crashed = drones[status[drones] == ObjectStatus.CRASHED]
     ew_crashed = len(landed_detonated) + len(crashed)
     ew_landed = len(landed_ids) - len(landed_detonated)
+    destroyed = int(np.count_nonzero(status[drones] == ObjectStatus.DESTROYED))
+    defeated = destroyed + ew_landed + ew_crashed
+    engagements = int(np.count_nonzero(launches & np.isin(ev_obj, drones)))
 
     summary: dict[str, Any] = {
         "scenario": meta.get("scenario"),
@@ -107,18 +157,23 @@ def summarize(log: EventLog) -> dict[str, Any]:
         },
         "tracked": len(tracked),
         "engaged": len(engaged),
-        "destroyed": int(np.count_nonzero(status[drones] == ObjectStatus.DESTROYED)),
+        "destroyed": destroyed,
         "ew_defeated": ew_landed + ew_crashed,
         "ew_landed": ew_landed,
         "ew_crashed": ew_crashed,
         "leakers": int(np.count_nonzero(status[drones] == ObjectStatus.REACHED)),
         "still_flying": int(np.count_nonzero(status[drones] == ObjectStatus.FLYING)),
         "munitions": munitions,
+        "kills_by_effector": kills_by_effector,
+        "munitions_per_kill": munitions_per_kill,
+        "engagements_per_defeat": engagements / defeated if defeated else None,
         "cost_usd": cost_usd,
+        "cost_per_defeat_usd": cost_usd / defeated if defeated else None,
         "asset_damage": int(np.count_nonzero(impacts & (damage > 0))),
         "asset_damage_value": float(damage[impacts].sum()),
         "debris_in_no_debris_zones": int(np.count_nonzero(impacts & in_zone)),
         "false_tracks": len(false_tracks),
+        "gospa_mean": _gospa_mean(log),
         "wall_s": meta.get("wall_s"),
     }
     return summary

@@ -75,3 +75,16 @@ def test_an_updraft_stronger_than_terminal_speed_never_lands():
         max_time_s=5.0,
     )
     assert np.isnan(impact).all() and np.isnan(t_fall).all()
+
+
+def test_a_light_parachute_stays_stable_whatever_step_is_asked():
+    # beta 2 at 40 m/s relaxes at ~25 /s: a 0.5 s RK4 step would blow up; the capped step must
+    # agree with a fine integration.
+    pos, vel, wind = np.array([[0.0, 0.0, 300.0]]), np.array([[40.0, 0.0, 0.0]]), np.zeros(3)
+    coarse, t_coarse = ballistic_impact(pos, vel, wind, 2.0, dt=0.5)
+    fine, t_fine = ballistic_impact(pos, vel, wind, 2.0, dt=0.005)
+    assert np.isfinite(coarse).all()
+    np.testing.assert_allclose(coarse, fine, atol=1.0)  # within a metre
+    assert t_coarse[0] == pytest.approx(t_fine[0], abs=0.02)
+    v_t = np.sqrt(2.0 * 2.0 * G / AIR_DENSITY_KG_M3)
+    assert t_fine[0] == pytest.approx(300.0 / v_t, rel=0.05)

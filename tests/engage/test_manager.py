@@ -3,21 +3,32 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
+from bastion.engage.manager import REASSESS_AFTER_S
 from bastion.engine import Simulation
 from bastion.scenario.loader import load_builtin, parse_scenario
 from bastion.types import Assignment, NavMode, ObjectStatus, TrackStatus, TrackTable
 
+RNG = np.random.default_rng(0)
 
-def _sim(**doctrine) -> Simulation:
+
+def _sim(extra_effectors=(), link_loss="return_home", **doctrine) -> Simulation:
     data = load_builtin("hmeimim-2018").model_dump(mode="json")
     for eff in data["effectors"]:
         if eff["type"] == "missile":
             eff["p_kill"] = 1.0
         if eff["type"] == "gnss_jammer":
             eff["p_takeover"] = 1.0
+    data["effectors"] += list(extra_effectors)
+    data["drone_types"][0]["link_loss_action"] = link_loss
     data["doctrine"].update(doctrine)
     return Simulation(parse_scenario(data, "test"), seed=3)
+
+
+ORIGIN = {"lat_deg": 35.4011, "lon_deg": 35.9486}
+RF = {"type": "rf_jammer", "id": "RF1", "position": ORIGIN, "max_range_m": 9000, "p_effect": 1.0}
+NET = {"type": "interceptor", "id": "NET1", "position": ORIGIN, "p_kill": 1.0, "max_range_m": 9000}
 
 
 def _place_drone(sim: Simulation, pos, vel=(0.0, -30.0, 0.0), t=100.0) -> TrackTable:
@@ -65,14 +76,14 @@ def _resolve_until(sim: Simulation, t_end: float) -> list:
 def test_missile_kill_destroys_the_drone_and_its_wreckage_lands_later() -> None:
     sim = _sim()
     tracks = _place_drone(sim, np.array([0.0, 8000.0, 300.0]))
-    launch = sim.manager.order(_order(tracks, "M1-hmeimim"), tracks)
+    launch = sim.manager.order(_order(tracks, "M1-hmeimim"), tracks, RNG)
     assert [e.kind for e in launch] == ["launch"] and launch[0].munitions == 1
     assert sim.manager.engaged_track_ids() == {9}
     events = _resolve_until(sim, 160.0)
     kinds = [e.kind for e in events]
     assert kinds == ["kill", "impact"]
     assert sim.world.status[0] == ObjectStatus.DESTROYED
-    assert sim.manager.engaged_track_ids() == frozenset()
+    assert sim.manager.engaged_track_ids() == frozenset()  # the kill was assessed long ago
     # ~8 km out, 300 m up, moving south at 30 m/s: wreckage lands south of the kill point.
     kill, impact = events
     assert impact.pos[1] < kill.pos[1] and abs(impact.pos[1] - kill.pos[1]) < 500.0
@@ -81,7 +92,7 @@ def test_missile_kill_destroys_the_drone_and_its_wreckage_lands_later() -> None:
 def test_jammer_takes_over_a_gnss_drone_but_not_a_remote_controlled_one() -> None:
     sim = _sim()
     tracks = _place_drone(sim, np.array([5000.0, 5000.0, 300.0]))
-    sim.manager.order(_order(tracks, "EW1-hmeimim"), tracks)
+    sim.manager.order(_order(tracks, "EW1-hmeimim"), tracks, RNG)
     events = _resolve_until(sim, 130.0)
     assert [e.kind for e in events] == ["takeover"]
     assert sim.world.nav[0] == NavMode.SPOOFED
@@ -89,16 +100,95 @@ def test_jammer_takes_over_a_gnss_drone_but_not_a_remote_controlled_one() -> Non
     sim = _sim()
     tracks = _place_drone(sim, np.array([5000.0, 5000.0, 300.0]))
     sim.world.nav[0] = NavMode.REMOTE
-    sim.manager.order(_order(tracks, "EW1-hmeimim"), tracks)
+    sim.manager.order(_order(tracks, "EW1-hmeimim"), tracks, RNG)
     events = _resolve_until(sim, 130.0)
     assert [e.kind for e in events] == ["miss"] and "remote-controlled" in events[0].detail
     assert sim.world.nav[0] == NavMode.REMOTE and sim.world.status[0] == ObjectStatus.FLYING
+    assert sim.manager.ineffective_pairs() == {(9, "gnss_jammer")}
+
+
+def test_takeover_names_the_landing_area_and_why_it_was_chosen() -> None:
+    sim = _sim()
+    tracks = _place_drone(sim, np.array([5000.0, 5000.0, 300.0]))
+    sim.manager.order(_order(tracks, "EW1-hmeimim"), tracks, RNG)
+    (event,) = _resolve_until(sim, 130.0)
+    assert event.detail.startswith("steered to Farmland")
+    assert "clear of no-debris zones and assets" in event.detail
+
+
+def test_rf_jammer_breaks_the_link_of_a_remote_drone_but_not_of_an_autonomous_one() -> None:
+    sim = _sim([RF])
+    tracks = _place_drone(sim, np.array([5000.0, 5000.0, 300.0]))
+    sim.manager.order(_order(tracks, "RF1"), tracks, RNG)
+    events = _resolve_until(sim, 130.0)
+    assert [e.kind for e in events] == ["miss"] and "no control link" in events[0].detail
+    assert sim.manager.ineffective_pairs() == {(9, "rf_jammer")}
+    assert sim.world.nav[0] == NavMode.GNSS
+
+    sim = _sim([RF])
+    tracks = _place_drone(sim, np.array([5000.0, 5000.0, 300.0]))
+    sim.world.nav[0] = NavMode.REMOTE
+    sim.manager.order(_order(tracks, "RF1"), tracks, RNG)
+    events = _resolve_until(sim, 130.0)
+    assert [e.kind for e in events] == ["link_lost"]
+    assert events[0].detail == "control link jammed: failsafe return home"
+    assert sim.world.nav[0] == NavMode.LINK_LOST
+    np.testing.assert_allclose(sim.world.goals[0, 0, :2], sim.population.start_pos[0, :2])
+
+
+def _fly(sim: Simulation, seconds: float) -> list:
+    events = []
+    for _ in range(int(seconds)):
+        events += sim.world.step(sim.world.t + 1.0, np.random.default_rng(1))
+    return events
+
+
+@pytest.mark.parametrize("action", ["land", "hover"])
+def test_link_loss_failsafe_lands_where_it_is_or_hovers_there(action) -> None:
+    sim = _sim([RF], link_loss=action)
+    start = np.array([5000.0, 5000.0, 300.0])
+    tracks = _place_drone(sim, start)
+    sim.world.nav[0] = NavMode.REMOTE
+    sim.manager.order(_order(tracks, "RF1"), tracks, RNG)
+    (lost,) = _resolve_until(sim, 106.0)
+    point = np.array(lost.pos)
+    events = _fly(sim, 400.0)
+    drift = np.linalg.norm(sim.world.pos[0, :2] - point[:2])
+    assert drift < 600.0  # circling down (or holding) over the point where the link was lost
+    if action == "land":
+        assert sim.world.status[0] == ObjectStatus.LANDED
+        assert [e.kind for e in events] == ["impact"] and "failsafe" in events[0].detail
+    else:
+        assert sim.world.status[0] == ObjectStatus.FLYING and events == []
+        assert sim.world.pos[0, 2] > 250.0
+
+
+def test_interceptor_capture_brings_the_drone_down_under_a_parachute() -> None:
+    sim = _sim([NET])
+    tracks = _place_drone(sim, np.array([0.0, 3000.0, 300.0]))
+    (launch,) = sim.manager.order(_order(tracks, "NET1"), tracks, RNG)
+    assert launch.cost_usd == 20_000.0 and launch.munitions == 1
+    events = _resolve_until(sim, 400.0)
+    kill, impact = events
+    assert kill.kind == "kill" and kill.detail == "captured by interceptor"
+    assert sim.world.status[0] == ObjectStatus.DESTROYED
+    assert "captured drone after a hit by NET1" in impact.detail
+    # Under the parachute (beta 2: ~5.7 m/s) the fall from 300 m takes ~50 s, and the 5 m/s
+    # easterly carries it ~250 m west; bare wreckage (beta 30, ~15 s) would drift ~75 m.
+    assert impact.kind == "impact" and kill.pos[0] - impact.pos[0] > 150.0
+
+
+def test_launch_events_carry_the_engagement_cost() -> None:
+    sim = _sim()
+    tracks = _place_drone(sim, np.array([0.0, 8000.0, 300.0]))
+    (launch,) = sim.manager.order(_order(tracks, "M1-hmeimim"), tracks, RNG)
+    assert launch.cost_usd == 60_000.0
 
 
 def test_operator_approval_delays_the_shot() -> None:
     sim = _sim(approval="operator", operator_delay_s=10.0)
     tracks = _place_drone(sim, np.array([0.0, 8000.0, 300.0]))
-    events = sim.manager.order(_order(tracks, "M1-hmeimim"), tracks)
+    events = sim.manager.order(_order(tracks, "M1-hmeimim"), tracks, RNG)
     assert [e.kind for e in events] == ["approval_requested"]
     assert sim.manager.engaged_track_ids() == {9}
     assert sim.manager.release_approved(tracks) == []
@@ -106,17 +196,49 @@ def test_operator_approval_delays_the_shot() -> None:
     assert [e.kind for e in sim.manager.release_approved(later)] == ["launch"]
 
 
+@pytest.mark.parametrize(("on_timeout", "kind"), [("drop", "order_dropped"), ("fire", "launch")])
+def test_an_unanswered_approval_times_out(on_timeout, kind) -> None:
+    sim = _sim(
+        approval="operator",
+        operator_delay_s=30.0,
+        approval_timeout_s=10.0,
+        on_approval_timeout=on_timeout,
+    )
+    tracks = _place_drone(sim, np.array([0.0, 8000.0, 300.0]))
+    sim.manager.order(_order(tracks, "M1-hmeimim"), tracks, RNG)
+    assert (
+        sim.manager.release_approved(_place_drone(sim, np.array([0.0, 7800.0, 300.0]), t=109.0))
+        == []
+    )
+    later = _place_drone(sim, np.array([0.0, 7700.0, 300.0]), t=110.0)
+    (event,) = sim.manager.release_approved(later)
+    assert event.kind == kind
+    assert "timed out after 10 s" in event.detail
+
+
+def test_exponential_operator_response_is_drawn_from_the_generator() -> None:
+    waits = []
+    for seed in (1, 1, 2):
+        sim = _sim(approval="operator", operator_delay_s=10.0, operator_response="exponential")
+        tracks = _place_drone(sim, np.array([0.0, 8000.0, 300.0]))
+        sim.manager.order(_order(tracks, "M1-hmeimim"), tracks, np.random.default_rng(seed))
+        waits.append(sim.manager._orders[0].t_ready - tracks.t)
+    assert waits[0] == waits[1] != waits[2]
+    rng = np.random.default_rng(1)
+    assert waits[0] == pytest.approx(rng.exponential(10.0))
+
+
 def test_without_shoot_look_shoot_a_second_shot_may_follow_before_the_look() -> None:
     sls = _sim()
     tracks = _place_drone(sls, np.array([0.0, 8000.0, 300.0]))
-    sls.manager.order(_order(tracks, "M1-hmeimim"), tracks)
+    sls.manager.order(_order(tracks, "M1-hmeimim"), tracks, RNG)
     assert 9 in sls.manager.engaged_track_ids()
 
     salvo = _sim(shoot_look_shoot=False)
     tracks = _place_drone(salvo, np.array([0.0, 8000.0, 300.0]))
-    salvo.manager.order(_order(tracks, "M1-hmeimim"), tracks)
+    salvo.manager.order(_order(tracks, "M1-hmeimim"), tracks, RNG)
     assert 9 not in salvo.manager.engaged_track_ids()
-    salvo.manager.order(_order(tracks, "M1-hmeimim"), tracks)
+    salvo.manager.order(_order(tracks, "M1-hmeimim"), tracks, RNG)
     assert 9 in salvo.manager.engaged_track_ids()
 
 
@@ -129,6 +251,17 @@ def test_a_shot_at_a_false_track_misses() -> None:
             "truth_id": np.array([-1]),
         }
     )
-    sim.manager.order(_order(tracks, "M1-hmeimim"), tracks)
+    sim.manager.order(_order(tracks, "M1-hmeimim"), tracks, RNG)
     events = _resolve_until(sim, 130.0)
     assert [e.kind for e in events] == ["miss"] and "false track" in events[0].detail
+
+
+def test_a_track_assessed_as_killed_is_left_alone_while_the_tracker_coasts_it() -> None:
+    sim = _sim()
+    tracks = _place_drone(sim, np.array([0.0, 8000.0, 300.0]))
+    sim.manager.order(_order(tracks, "M1-hmeimim"), tracks, RNG)
+    events = _resolve_until(sim, 116.0)  # the effect comes at ~115.3 s
+    assert [e.kind for e in events] == ["kill"]
+    assert 9 in sim.manager.engaged_track_ids()
+    _resolve_until(sim, 116.0 + REASSESS_AFTER_S)
+    assert 9 not in sim.manager.engaged_track_ids()  # still there: it follows something else

@@ -59,8 +59,10 @@ def test_records_round_trip(tmp_path: Path) -> None:
     assert det.column("t").to_pylist() == [1.0] * 4 + [3.0] * 3
     z = np.stack(det.column("z").to_numpy(zero_copy_only=False))
     np.testing.assert_array_equal(z, np.concatenate([batches[0].z, batches[2].z]))
-    R = np.stack(det.column("R").to_numpy(zero_copy_only=False)).reshape(-1, 3, 3)
-    np.testing.assert_array_equal(R, np.tile(np.eye(3), (7, 1, 1)))
+    R = np.stack(det.column("R").to_numpy(zero_copy_only=False)).reshape(-1, 4, 4)
+    np.testing.assert_array_equal(R, np.concatenate([batches[0].R, batches[2].R]))
+    np.testing.assert_array_equal(R[:, :3, :3], np.tile(np.eye(3), (7, 1, 1)))
+    assert det.column("measured").to_pylist()[0] == [True, True, True, False]
     assert det.column("sensor_pos").to_pylist()[0] == [1.0, 2.0, 3.0]
     ev = log.table("events").to_pylist()[0]
     assert ev["kind"] == "kill" and ev["track_id"] == 7 and ev["munitions"] == 1

@@ -1,4 +1,4 @@
-"""RotatingRadar: sweep geometry, masking, radar-equation Pd, false alarms and measurement noise."""
+"""Rotating SurveillanceRadar: sweep, masking, radar-equation Pd, false alarms, noise."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from pydantic import ValidationError
 from bastion.frames import enu_to_polar, polar_to_enu, radar_horizon_m
 from bastion.scenario.schema import GeoPoint, RadarConfig
 from bastion.sensors.base import Sensor
-from bastion.sensors.radar import RotatingRadar, swerling1_pd, swerling1_snr
+from bastion.sensors.radar import SurveillanceRadar
+from bastion.sensors.swerling import swerling_pd, swerling_snr
 from bastion.types import DetectionBatch, ObjectKind, ObjectStatus, TruthBatch
 
 PERIOD_S = 2.0
@@ -21,7 +22,7 @@ RADAR_POS = np.array([0.0, 0.0, ANTENNA_M])
 HUGE_RCS_M2 = 1e9  # Pd is 1 to double precision anywhere inside 40 km
 
 
-def make_radar(**overrides: float) -> RotatingRadar:
+def make_radar(**overrides: float) -> SurveillanceRadar:
     fields: dict[str, object] = {
         "id": "radar-1",
         "position": GeoPoint(lat_deg=51.0, lon_deg=-1.0),
@@ -34,7 +35,7 @@ def make_radar(**overrides: float) -> RotatingRadar:
         "false_alarms_per_scan": 0.0,
     }
     fields.update(overrides)
-    return RotatingRadar(RadarConfig(**fields), RADAR_POS)
+    return SurveillanceRadar(RadarConfig(**fields), RADAR_POS)
 
 
 def make_truth(
@@ -82,22 +83,6 @@ def test_reference_pd_must_exceed_pfa() -> None:
 # --- detection probability -----------------------------------------------------------------------
 
 
-def test_swerling1_pd_closed_form() -> None:
-    assert swerling1_pd(0.0, 1e-6) == pytest.approx(1e-6, rel=1e-12)
-    assert swerling1_pd(1.0, 0.01) == pytest.approx(0.1, rel=1e-12)  # 0.01^(1/2)
-    assert swerling1_pd(3.0, 1e-4) == pytest.approx(0.1, rel=1e-12)  # 1e-4^(1/4)
-    assert swerling1_pd(1e9, 1e-6) == pytest.approx(1.0, abs=1e-7)
-    snr = np.array([0.0, 1.0, 10.0, 100.0])
-    np.testing.assert_allclose(swerling1_pd(snr, 1e-6), 1e-6 ** (1.0 / (1.0 + snr)), rtol=1e-12)
-    assert np.all(np.diff(swerling1_pd(snr, 1e-6)) > 0)
-
-
-def test_swerling1_snr_inverts_pd() -> None:
-    assert swerling1_snr(0.1, 0.01) == pytest.approx(1.0, rel=1e-12)
-    for pd in (0.1, 0.5, 0.9, 0.999):
-        assert swerling1_pd(swerling1_snr(pd, 1e-6), 1e-6) == pytest.approx(pd, rel=1e-12)
-
-
 def test_pd_is_reference_pd_at_reference_point_and_matches_detection_rate() -> None:
     radar = make_radar()
     assert abs(float(radar.pd(10_000.0, 0.1)) - 0.8) < 1e-9
@@ -115,9 +100,9 @@ def test_pd_follows_the_radar_equation() -> None:
     ranges = np.array([2_000.0, 7_000.0, 10_000.0, 15_000.0])
     np.testing.assert_allclose(radar.pd(2 * ranges, 16 * 0.1), radar.pd(ranges, 0.1), rtol=1e-12)
     # Twice the range alone costs a factor 16 in SNR.
-    snr_ref = swerling1_snr(0.8, 1e-6)
+    snr_ref = swerling_snr(0.8, 1e-6, 1)
     assert float(radar.pd(20_000.0, 0.1)) == pytest.approx(
-        float(swerling1_pd(snr_ref / 16, 1e-6)), rel=1e-12
+        float(swerling_pd(snr_ref / 16, 1e-6, 1)), rel=1e-12
     )
     assert np.all(np.diff(radar.pd(ranges, 0.1)) < 0)
 
@@ -170,7 +155,7 @@ def test_objects_that_are_not_flying_are_never_detected() -> None:
 # --- beam sweep ----------------------------------------------------------------------------------
 
 
-def detected(radar: RotatingRadar, az_deg: float, t0: float, t1: float) -> bool:
+def detected(radar: SurveillanceRadar, az_deg: float, t0: float, t1: float) -> bool:
     """Whether a sure target at ``az_deg`` is detected in (t0, t1]."""
     truth = make_truth(ring(5_000.0, [az_deg]), t=t1)
     return len(radar.observe(truth, t0, np.random.default_rng(0))) == 1
@@ -311,7 +296,7 @@ def test_measurement_noise_matches_configured_sigmas() -> None:
     for _ in range(5):
         det = radar.observe(truth, truth.t - PERIOD_S, rng)
         row = det.truth_id - 100
-        errors.append(det.z - true_polar[row])
+        errors.append(det.z[:, :3] - true_polar[row])
         rcs_err.append(det.rcs_dbsm - 10.0 * np.log10(50.0))
     err = np.concatenate(errors)
     err[:, 1] = (err[:, 1] + np.pi) % (2 * np.pi) - np.pi  # across north
@@ -320,7 +305,7 @@ def test_measurement_noise_matches_configured_sigmas() -> None:
     np.testing.assert_allclose(err.std(axis=0), expected, rtol=0.05)
     assert np.all(np.abs(err.mean(axis=0)) < 4 * expected / math.sqrt(len(err)))
     assert np.concatenate(rcs_err).std() == pytest.approx(sigma_rcs_db, rel=0.05)
-    np.testing.assert_allclose(det.R, np.broadcast_to(np.diag(expected**2), det.R.shape))
+    np.testing.assert_allclose(det.R, np.broadcast_to(np.diag([*expected**2, 0.0]), det.R.shape))
     assert np.all((det.z[:, 1] >= 0.0) & (det.z[:, 1] < 2 * np.pi))
 
 
@@ -333,7 +318,8 @@ def test_batch_fields_and_row_order() -> None:
     assert det.sensor_id == "radar-1"
     np.testing.assert_array_equal(det.sensor_pos, RADAR_POS)
     n = len(det)
-    assert det.z.shape == (n, 3) and det.R.shape == (n, 3, 3) and det.rcs_dbsm.shape == (n,)
+    assert det.z.shape == (n, 4) and det.R.shape == (n, 4, 4) and det.rcs_dbsm.shape == (n,)
+    assert det.measured.tolist() == [True, True, True, False] and np.isnan(det.z[:, 3]).all()
     assert np.count_nonzero(det.truth_id >= 0) == 40
     # Rows are shuffled: false alarms are not all at the end.
     is_fa = det.truth_id == -1
@@ -343,8 +329,8 @@ def test_batch_fields_and_row_order() -> None:
 def test_empty_batches_have_the_right_shapes() -> None:
     radar = make_radar()
     det = radar.observe(no_objects(PERIOD_S), 0.0, np.random.default_rng(12))
-    assert det.z.shape == (0, 3)
-    assert det.R.shape == (0, 3, 3)
+    assert det.z.shape == (0, 4)
+    assert det.R.shape == (0, 4, 4)
     assert det.rcs_dbsm.shape == (0,)
     assert det.truth_id.shape == (0,) and det.truth_id.dtype == np.int64
 

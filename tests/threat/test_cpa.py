@@ -1,15 +1,21 @@
 import numpy as np
 import pytest
 
-from bastion.scenario.schema import Doctrine
+from bastion.scenario.schema import Doctrine, ThreatWeights
 from bastion.scenario.site import Site
-from bastion.threat.cpa import CpaThreatEvaluator, horizontal_cpa, time_to_radius
+from bastion.threat.cpa import (
+    CpaThreatEvaluator,
+    closing_geometry,
+    horizontal_cpa,
+    time_to_radius,
+)
 from bastion.types import ClassBelief, TrackStatus, TrackTable
 
 DRONE = np.array([1.0, 0.0, 0.0, 0.0])
 
 
-def make_site(pos=((0.0, 0.0, 0.0),), radius=(300.0,), value=(1.0,)) -> Site:
+def make_site(pos=((0.0, 0.0, 0.0),), radius=(300.0,), value=None) -> Site:
+    value = (1.0,) * len(pos) if value is None else value
     return Site(
         origin=(0.0, 0.0, 0.0),
         asset_names=tuple(f"A{i}" for i in range(len(pos))),
@@ -44,9 +50,9 @@ def make_belief(track_id, p=DRONE) -> ClassBelief:
     return ClassBelief(t=0.0, track_id=track_id, p=np.broadcast_to(p, (len(track_id), 4)).copy())
 
 
-def evaluate(x, site=None, doctrine=None, p=DRONE, status=None):
+def evaluate(x, site=None, doctrine=None, p=DRONE, status=None, weights=None):
     tracks = make_tracks(x, status=status)
-    evaluator = CpaThreatEvaluator(site or make_site(), doctrine or Doctrine())
+    evaluator = CpaThreatEvaluator(site or make_site(), doctrine or Doctrine(), weights)
     return evaluator.evaluate(tracks, make_belief(tracks.track_id, p))
 
 
@@ -176,3 +182,53 @@ def test_kernels_agree_with_a_brute_force_search():
         ref_t, ref_d = brute_cpa(r[i], v[i])
         assert t_cpa[i] == pytest.approx(ref_t, abs=3e-3)
         assert cpa[i] == pytest.approx(ref_d, abs=1e-3)
+
+
+def test_closing_speed_and_heading_offset_by_hand():
+    # From (3000, 4000): straight in at 50 m/s, crossing at 50 m/s, straight out at 50 m/s.
+    r = np.array([[3000.0, 4000.0]] * 3)
+    v = np.array([[-30.0, -40.0], [40.0, -30.0], [30.0, 40.0]])
+    closing, theta = closing_geometry(r, v)
+    assert closing.tolist() == pytest.approx([50.0, 0.0, -50.0], abs=1e-9)
+    assert theta.tolist() == pytest.approx([0.0, np.pi / 2, np.pi])
+    r, v = np.array([[0.0, 0.0], [10.0, 0.0]]), np.array([[5.0, 0.0], [0.0, 0.0]])
+    over, hover = closing_geometry(r, v)
+    assert over.tolist() == [5.0, 0.0] and hover.tolist() == pytest.approx([0.0, np.pi / 2])
+
+
+def test_every_part_is_reported_and_their_weighted_product_is_the_score():
+    weights = ThreatWeights(p_hostile=2.0, proximity=0.5, urgency=1.5, heading=1.0, altitude=3.0)
+    site = make_site(value=(5.0,))
+    x = [4000.0, 600.0, 3500.0, -30.0, 10.0, 0.0]  # crossing slightly, above the 3 km ceiling
+    out = evaluate(x, site=site, p=np.array([0.8, 0.2, 0.0, 0.0]), weights=weights)
+    theta = np.arccos((4000.0 * 30.0 - 600.0 * 10.0) / (np.hypot(4000.0, 600.0) * np.hypot(30, 10)))
+    assert out.heading_offset_rad[0] == pytest.approx(theta)
+    assert out.heading_factor[0] == pytest.approx((1.0 + np.cos(theta)) / 2.0)
+    assert out.altitude_m[0] == 3500.0
+    assert out.altitude_factor[0] == pytest.approx(np.exp(-500.0 / 3000.0))
+    assert out.closing_speed_mps[0] == pytest.approx((4000.0 * 30.0 - 600.0 * 10.0) / 4044.75, 1e-4)
+    assert out.asset_value[0] == 5.0
+    expected = (
+        5.0
+        * 0.8**2.0
+        * out.proximity[0] ** 0.5
+        * out.urgency[0] ** 1.5
+        * out.heading_factor[0]
+        * out.altitude_factor[0] ** 3.0
+    )
+    assert out.score[0] == pytest.approx(expected)
+    assert 0.0 < out.proximity[0] < 1.0 and 0.0 < out.urgency[0] < 1.0
+
+
+def test_zero_weights_leave_factors_out():
+    weights = ThreatWeights(p_hostile=0.0, proximity=0.0, urgency=0.0, heading=0.0, altitude=0.0)
+    out = evaluate([9000.0, 5000.0, 8000.0, 30.0, 0.0, 0.0], weights=weights, site=make_site())
+    assert out.score[0] == pytest.approx(1.0)
+
+
+def test_a_drone_heading_away_ranks_below_one_heading_in_when_heading_counts():
+    weights = ThreatWeights(heading=1.0)
+    x = [[2000.0, 0.0, 300.0, -30.0, 0.0, 0.0], [2000.0, 0.0, 300.0, 0.0, 30.0, 0.0]]
+    out = evaluate(x, weights=weights)
+    assert out.track_id.tolist() == [1, 2]
+    assert out.heading_factor.tolist() == pytest.approx([1.0, 0.5])

@@ -65,3 +65,57 @@ class SimRadar:
 def make_radar() -> Callable[[int], SimRadar]:
     """``make_radar(seed)``: a SimRadar with its own seeded generator."""
     return lambda seed: SimRadar(np.random.default_rng(seed))
+
+
+@dataclass
+class SimSensor:
+    """Noisy polar detections of true ENU positions (and velocities, for range rate) from a
+    sensor at ``pos`` measuring the components ``measured`` (range, az, el, range rate)."""
+
+    rng: np.random.Generator
+    pos: np.ndarray
+    sigma: np.ndarray  # (4,) σ of range m, azimuth rad, elevation rad, range rate m/s
+    measured: np.ndarray  # (4,) bool
+    sensor_id: str = "sensor"
+
+    def batch(
+        self, t: float, pos: np.ndarray, truth_id: np.ndarray, vel: np.ndarray | None = None
+    ) -> DetectionBatch:
+        pos = np.asarray(pos, dtype=float).reshape(-1, 3)
+        n = pos.shape[0]
+        d = pos - self.pos
+        v = np.zeros_like(pos) if vel is None else np.asarray(vel, dtype=float).reshape(-1, 3)
+        rdot = np.einsum("ni,ni->n", d, v) / np.linalg.norm(d, axis=1)
+        z = np.column_stack([enu_to_polar(d), rdot]) + self.rng.standard_normal((n, 4)) * self.sigma
+        z[:, 1] = np.mod(z[:, 1], 2.0 * np.pi)
+        z[:, ~self.measured] = np.nan
+        R = np.diag(np.where(self.measured, self.sigma**2, 0.0))
+        return DetectionBatch(
+            t=t,
+            sensor_id=self.sensor_id,
+            sensor_pos=self.pos,
+            z=z,
+            R=np.broadcast_to(R, (n, 4, 4)).copy(),
+            rcs_dbsm=np.full(n, np.nan),
+            truth_id=np.asarray(truth_id, dtype=np.int64).reshape(n),
+            az_start_rad=0.0,
+            az_extent_rad=2.0 * np.pi,
+            max_range_m=1e9,
+            measured=self.measured,
+        )
+
+
+@pytest.fixture
+def make_sensor() -> Callable[..., SimSensor]:
+    """``make_sensor(seed, pos, sigma, measured, sensor_id)``: a seeded SimSensor."""
+
+    def make(seed, pos, sigma, measured, sensor_id="sensor"):
+        return SimSensor(
+            np.random.default_rng(seed),
+            np.asarray(pos, dtype=float),
+            np.asarray(sigma, dtype=float),
+            np.asarray(measured, dtype=bool),
+            sensor_id,
+        )
+
+    return make

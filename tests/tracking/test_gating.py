@@ -115,3 +115,35 @@ def test_gate_threshold_is_the_chi_square_quantile() -> None:
 
     for p, k in [(0.99, 1), (0.999, 3), (0.95, 2), (0.9999, 4)]:
         assert gate_threshold(p, k) == pytest.approx(chi2.ppf(p, k), rel=1e-12)
+
+
+def test_gate_in_polar_space_wraps_azimuth_like_brute_force() -> None:
+    # (range m, azimuth rad, range rate m/s): mixed units, targets and detections around north.
+    rng = np.random.default_rng(9)
+    n, m = 60, 90
+    zhat = np.column_stack(
+        [rng.uniform(1e3, 2e3, n), rng.uniform(-0.05, 0.05, n) % (2 * np.pi), rng.normal(0, 5, n)]
+    )
+    sd = np.array([20.0, 0.004, 2.0])
+    HPHt = np.broadcast_to(np.diag(sd**2), (n, 3, 3)) * rng.uniform(0.5, 2.0, (n, 1, 1))
+    R = np.broadcast_to(np.diag([10.0, 0.002, 1.0]) ** 2, (m, 3, 3)).copy()
+    owner = rng.integers(0, n, m)
+    z = zhat[owner] + rng.normal(size=(m, 3)) * sd * 2.0
+    z[:, 1] %= 2 * np.pi
+    angle = np.array([False, True, False])
+    gamma = gate_threshold(0.999, 3)
+    got = gate(zhat, HPHt, z, R, gamma, angle)
+    expected = {}
+    for i in range(n):
+        for j in range(m):
+            nu = z[j] - zhat[i]
+            nu[1] = (nu[1] + np.pi) % (2 * np.pi) - np.pi
+            d2 = float(nu @ np.linalg.inv(HPHt[i] + R[j]) @ nu)
+            if d2 <= gamma:
+                expected[(i, j)] = d2
+    across = [k for k in expected if abs(z[k[1], 1] - zhat[k[0], 1]) > np.pi]
+    assert len(across) > 5  # pairs whose raw azimuths straddle north are in the reference
+    assert sorted(zip(got.track.tolist(), got.det.tolist(), strict=True)) == sorted(expected)
+    np.testing.assert_allclose(
+        got.d2, [expected[k] for k in zip(got.track, got.det, strict=True)], rtol=1e-9
+    )

@@ -7,8 +7,8 @@ import numpy as np
 from bastion.frames import enu_to_polar
 from bastion.scenario.schema import Tracker
 from bastion.tracking.base import Tracker as TrackerProtocol
-from bastion.tracking.gnn_tracker import GnnTracker
 from bastion.tracking.measurement import converted_position
+from bastion.tracking.tracker import MultiTargetTracker
 from bastion.types import TrackStatus
 
 SCANS, DT, P_DETECT, FALSE_PER_SCAN = 60, 2.0, 0.9, 5
@@ -36,7 +36,7 @@ VELOCITY = 30.0 * np.array(
 def simulate(radar) -> dict[str, np.ndarray]:
     """Run the tracker; per scan and target: the confirmed tracks labelled with the target, the
     nearest confirmed track and its position error, and the raw measurement error at the truth."""
-    tracker: TrackerProtocol = GnnTracker(Tracker())
+    tracker: TrackerProtocol = MultiTargetTracker(Tracker())
     n = len(START)
     R = np.broadcast_to(np.diag(np.square(radar.sigma)), (n, 3, 3))
     out = {k: np.zeros((SCANS, n)) for k in ("count", "nearest", "error", "raw")}

@@ -7,7 +7,10 @@ import pytest
 from scipy.stats import chi2
 
 from bastion.tracking import kalman
-from bastion.tracking.measurement import H_POSITION
+from bastion.tracking.motion import ConstantVelocity, cv_process_noise, cv_transition
+
+#: z = H x measures the position part of the state.
+H_POSITION = np.hstack([np.eye(3), np.zeros((3, 3))])
 
 
 def _three_axes(block: np.ndarray) -> np.ndarray:
@@ -29,7 +32,7 @@ def test_one_step_matches_hand_computation() -> None:
     #   P⁺ = P⁻ − K S Kᵀ = [[5688/659, 1566/659], [1566/659, 11655/659]]
     x = np.array([[10.0, 10.0, 10.0, 3.0, 3.0, 3.0]])
     P = _three_axes(np.diag([100.0, 25.0]))[None]
-    x_pred, P_pred = kalman.predict(x, P, np.array([2.0]), q=4.0)
+    x_pred, P_pred = ConstantVelocity(4.0).predict(x, P, np.array([2.0]))
     np.testing.assert_allclose(x_pred[0], [16.0, 16.0, 16.0, 3.0, 3.0, 3.0])
     np.testing.assert_allclose(P_pred[0], _three_axes(np.array([[632 / 3, 58.0], [58.0, 33.0]])))
 
@@ -51,7 +54,7 @@ def test_zero_step_leaves_state_unchanged() -> None:
     x = rng.normal(size=(4, 6))
     A = rng.normal(size=(4, 6, 6))
     P = A @ np.swapaxes(A, -1, -2) + np.eye(6)
-    x_new, P_new = kalman.predict(x, P, np.zeros(4), q=4.0)
+    x_new, P_new = ConstantVelocity(4.0).predict(x, P, np.zeros(4))
     np.testing.assert_array_equal(x_new, x)
     np.testing.assert_array_equal(P_new, P)
 
@@ -62,7 +65,7 @@ def test_process_noise_is_integrated_white_acceleration() -> None:
     s = (np.arange(n) + 0.5) * dt / n
     g = np.stack([s, np.ones(n)], axis=1)  # Φ(s) G = (s, 1)
     block = q * (g.T @ g) * dt / n
-    np.testing.assert_allclose(kalman.cv_process_noise(np.array([dt]), q)[0], _three_axes(block))
+    np.testing.assert_allclose(cv_process_noise(np.array([dt]), q)[0], _three_axes(block))
 
 
 def _anees(q_filter: float, runs: int = 200, steps: int = 40) -> np.ndarray:
@@ -74,14 +77,14 @@ def _anees(q_filter: float, runs: int = 200, steps: int = 40) -> np.ndarray:
     P = np.broadcast_to(_three_axes(np.diag([50.0**2, 10.0**2])), (runs, 6, 6)).copy()
     x_est = np.zeros((runs, 6))
     x_true = x_est + (np.linalg.cholesky(P) @ rng.standard_normal((runs, 6, 1)))[..., 0]
-    L_q = np.linalg.cholesky(kalman.cv_process_noise(np.array(dt), q_true))
-    F = kalman.cv_transition(np.array(dt))
+    L_q = np.linalg.cholesky(cv_process_noise(np.array(dt), q_true))
+    F = cv_transition(np.array(dt))
     step = np.full(runs, dt)
     anees = np.empty(steps)
     for k in range(steps):
         x_true = x_true @ F.T + rng.standard_normal((runs, 6)) @ L_q.T
         z = x_true[:, :3] + sigma * rng.standard_normal((runs, 3))
-        x_est, P = kalman.predict(x_est, P, step, q_filter)
+        x_est, P = ConstantVelocity(q_filter).predict(x_est, P, step)
         x_est, P = kalman.update(x_est, P, z - x_est[:, :3], H, R)
         e = x_true - x_est
         anees[k] = np.mean(np.einsum("ni,ni->n", e, np.linalg.solve(P, e[..., None])[..., 0]))

@@ -17,6 +17,8 @@ class Assigner(Protocol):
         belief: ClassBelief,
         effectors: Sequence[Effector],
         engaged_track_ids: frozenset[int],
+        ineffective: frozenset[tuple[int, str]] = frozenset(),
     ) -> Assignment:
-        """Engagements to start now; never a track in ``engaged_track_ids`` (shoot-look-shoot)."""
+        """Engagements to start now; never a track in ``engaged_track_ids`` (shoot-look-shoot),
+        nor an effector kind paired with a track in ``ineffective`` (track id, kind)."""
         ...

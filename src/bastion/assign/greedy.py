@@ -1,176 +1,231 @@
-"""Greedy weapon-target assignment: the most threatening track first, each given the best effector.
+"""Fast WTA heuristic: greedy maximum marginal return, then local improvement.
 
-Per cycle, a threat is a candidate when the rules of engagement allow it:
+Greedy maximum marginal return (MMR): repeatedly give one unit to the (weapon, target) pair that
+lowers F most, i.e. with the largest
 
-- weapons hold: nothing is engaged;
-- always: not already engaged, heading for an asset (finite time to go), established (at least
-  ``min_hits_to_engage`` detections: a young track can hop between neighbouring birds and look
-  fast), and neither its bird nor its aircraft belief reaches ``p_friendly_to_hold``;
-- weapons tight, also: ``p_hostile >= p_hostile_to_engage`` (weapons free needs nothing more).
+    gain_ij = V_j q_j p_ij − c_ij          (q_j: target j's current survival probability)
 
-Going down the ranked threats, each takes one effector that can reach it and still has a channel
-this cycle. While the time to go exceeds the doctrine's soft-kill reserve a soft kill (jammer) is
-preferred, since it leaves no wreckage and spends nothing; after that a hard kill is preferred, and
-the other kind is the fallback. Within a kind the highest p_effect wins, then the lower cost.
+until no unit is left or no gain is positive. Only column j changes after a unit goes to j, so
+each step costs O(W + T) after the first O(W·T).
 
-A hard kill whose wreckage (a ballistic fall from the intercept point with the track's velocity)
-would land in a no-debris zone is deferred, so the track is engaged later once it has passed the
-zone, unless the time to go is under the last-chance margin: the time the effector needs to its
-effect plus ``last_chance_margin_s``. Then it is engaged anyway and the reason says so.
+Local improvement then applies the best improving move until none is left (best improvement):
+
+- move a unit of type i from target j to target k, or take it off, or add an unused one:
+  ΔF = V_j q_j p_ij / (1 − p_ij) − V_k q_k p_ik + c_ik − c_ij   (terms for j or k dropped as due)
+- swap a unit of type i at j with one of type i' at k:
+  ΔF = V_j q_j ((1 − p_i'j)/(1 − p_ij) − 1) + V_k q_k ((1 − p_ik)/(1 − p_i'k) − 1)
+       + c_i'j + c_ik − c_ij − c_i'k
+
+All moves of one kind are scored at once as a matrix. :class:`GreedyAssigner` is the assignment
+stage built on this solver (:mod:`bastion.assign.planner`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import numpy as np
+from scipy.optimize import linear_sum_assignment
 
-from bastion.engage.base import Effector, InterceptSolution
-from bastion.engage.debris import ballistic_impact
-from bastion.scenario.schema import Doctrine
-from bastion.scenario.site import Site
-from bastion.threat.rows import rows_of
-from bastion.types import CLASSES, Assignment, ClassBelief, ThreatTable, TrackTable
+from bastion.assign.planner import WtaAssigner
+from bastion.assign.wta import WtaProblem
+
+#: Moves must improve F by more than this fraction of Σ V (rounding noise otherwise cycles).
+IMPROVEMENT_TOL = 1e-12
+#: Upper bound on local-improvement moves, per unit available.
+MOVES_PER_UNIT = 20
+#: Perturbations of the iterated local search, the share of assigned pairs each one clears, and
+#: the constant seed of their generator.
+KICKS = 4
+KICK_FRACTION = 0.2
+KICK_SEED = 20220113
 
 
-class GreedyAssigner:
-    """Rank-order greedy assignment under the doctrine's rules of engagement and debris limits."""
-
-    def __init__(
-        self,
-        doctrine: Doctrine,
-        site: Site,
-        wind: np.ndarray,
-        ballistic_coefficient_kg_m2: float,
-        last_chance_margin_s: float = 30.0,
-    ) -> None:
-        self.doctrine = doctrine
-        self.site = site
-        self.wind = np.asarray(wind, dtype=float).reshape(3)
-        self.ballistic_coefficient_kg_m2 = ballistic_coefficient_kg_m2
-        self.last_chance_margin_s = last_chance_margin_s
-
-    def candidates(
-        self,
-        threats: ThreatTable,
-        tracks: TrackTable,
-        belief: ClassBelief,
-        engaged_track_ids: frozenset[int],
-    ) -> np.ndarray:
-        """Rows of ``threats`` the rules of engagement allow engaging now, in rank order."""
-        d = self.doctrine
-        if d.weapons_control == "hold":
-            return np.empty(0, dtype=np.intp)
-        p = belief.p[rows_of(belief.track_id, threats.track_id)]
-        friendly = np.maximum(p[:, CLASSES.index("bird")], p[:, CLASSES.index("aircraft")])
-        engaged = np.fromiter(engaged_track_ids, dtype=np.int64, count=len(engaged_track_ids))
-        hits = tracks.hits[rows_of(tracks.track_id, threats.track_id)]
-        ok = (
-            (friendly < d.p_friendly_to_hold)
-            & (hits >= d.min_hits_to_engage)
-            & np.isfinite(threats.time_to_go_s)
-            & ~np.isin(threats.track_id, engaged)
+def greedy_mmr(problem: WtaProblem, start: np.ndarray | None = None) -> np.ndarray:
+    """Greedy maximum-marginal-return assignment x (W, T) int, adding to ``start`` if given."""
+    w, n = problem.shape
+    x = np.zeros((w, n), dtype=np.int64) if start is None else start.copy()
+    q = problem.survival(x)
+    left = problem.units - x.sum(axis=1)
+    room = problem.max_per_target - x.sum(axis=0)
+    open_ = problem.allowed & (left[:, None] > 0) & (room[None, :] > 0)
+    gain = np.where(open_, problem.value * q * problem.p - problem.cost, -np.inf)
+    while True:
+        k = int(np.argmax(gain)) if gain.size else 0
+        i, j = divmod(k, n)
+        if not gain.size or gain[i, j] <= 0.0:
+            return x
+        x[i, j] += 1
+        q[j] *= 1.0 - problem.p[i, j]
+        left[i] -= 1
+        room[j] -= 1
+        col = problem.allowed[:, j] & (left > 0) & (room[j] > 0)
+        gain[:, j] = np.where(
+            col, problem.value[j] * q[j] * problem.p[:, j] - problem.cost[:, j], -np.inf
         )
-        if d.weapons_control == "tight":
-            ok &= threats.p_hostile >= d.p_hostile_to_engage
-        return np.flatnonzero(ok)
-
-    def assign(
-        self,
-        threats: ThreatTable,
-        tracks: TrackTable,
-        belief: ClassBelief,
-        effectors: Sequence[Effector],
-        engaged_track_ids: frozenset[int],
-    ) -> Assignment:
-        rows = self.candidates(threats, tracks, belief, engaged_track_ids)
-        t = tracks.t
-        x = tracks.x[rows_of(tracks.track_id, threats.track_id[rows])]
-        solutions = [e.solve(x, t) for e in effectors]
-        zones = self._debris_zones(effectors, solutions, x)
-        free = [e.free_channels(t) for e in effectors]
-        chosen: list[tuple[int, int, str]] = []  # (candidate, effector, reason)
-        for m, row in enumerate(rows):
-            pick = self._choose(
-                m, float(threats.time_to_go_s[row]), effectors, solutions, zones, free, t
-            )
-            if pick is not None:
-                free[pick[0]] -= 1
-                chosen.append((m, *pick))
-        return Assignment(
-            t=t,
-            track_id=threats.track_id[rows[[m for m, _, _ in chosen]]].astype(np.int64),
-            effector_id=np.array([effectors[k].effector_id for _, k, _ in chosen], dtype=object),
-            intercept_pos=np.array([solutions[k].pos[m] for m, k, _ in chosen]).reshape(-1, 3),
-            t_intercept=np.array([solutions[k].t_effect[m] for m, k, _ in chosen], dtype=float),
-            p_kill=np.array([solutions[k].p_effect[m] for m, k, _ in chosen], dtype=float),
-            reason=np.array([r for _, _, r in chosen], dtype=object),
-        )
-
-    def _debris_zones(
-        self, effectors: Sequence[Effector], solutions: list[InterceptSolution], x: np.ndarray
-    ) -> np.ndarray:
-        """No-debris zone (E, M) each hard kill's wreckage would land in (-1: none, unchecked)."""
-        zones = np.full((len(effectors), x.shape[0]), -1, dtype=np.int64)
-        if not self.doctrine.avoid_debris_in_no_debris_zones:
-            return zones
-        hard = np.array([e.hard_kill for e in effectors], dtype=bool).reshape(-1, 1)
-        k, m = np.nonzero(np.array([s.feasible for s in solutions]).reshape(zones.shape) & hard)
-        if k.size:
-            start = np.stack([s.pos for s in solutions])[k, m]
-            impact, _ = ballistic_impact(
-                start, x[m, 3:], self.wind, self.ballistic_coefficient_kg_m2
-            )
-            zones[k, m] = self.site.no_debris_zone_of(impact)
-        return zones
-
-    def _choose(
-        self,
-        m: int,
-        time_to_go: float,
-        effectors: Sequence[Effector],
-        solutions: list[InterceptSolution],
-        zones: np.ndarray,
-        free: list[int],
-        t: float,
-    ) -> tuple[int, str] | None:
-        """Best effector for candidate m and why, or None if none may engage it now."""
-        ready = [k for k, s in enumerate(solutions) if s.feasible[m] and free[k] > 0]
-        soft = [k for k in ready if not effectors[k].hard_kill]
-        hard: list[int] = []
-        deferred: dict[int, int] = {}  # effector -> no-debris zone its wreckage would hit
-        last_chance: dict[int, int] = {}
-        for k in (k for k in ready if effectors[k].hard_kill):
-            zone = int(zones[k, m])
-            if zone >= 0 and time_to_go >= solutions[k].t_effect[m] - t + self.last_chance_margin_s:
-                deferred[k] = zone
-                continue
-            hard.append(k)
-            if zone >= 0:
-                last_chance[k] = zone
-        reserve = self.doctrine.soft_kill_reserve_s
-        soft_first = time_to_go > reserve
-        group = next((g for g in ([soft, hard] if soft_first else [hard, soft]) if g), None)
-        if group is None:
-            return None
-        k = min(group, key=lambda k: (-solutions[k].p_effect[m], effectors[k].cost_usd, k))
-        e = effectors[k]
-        effect = "kill" if e.hard_kill else "takeover"
-        head = (
-            f"{_name(e)}: p_{effect} {solutions[k].p_effect[m]:.2f}, time to go {time_to_go:.0f} s"
-        )
-        if soft_first and not e.hard_kill:
-            return k, f"{head} (soft kill preferred above the {reserve:.0f} s reserve)"
-        names = self.site.no_debris_names
-        parts = [head]
-        if k in last_chance:
-            parts.append(f"last chance: wreckage may land in {names[last_chance[k]]}")
-        parts += [
-            f"{_name(effectors[j])} deferred: wreckage would land in {names[z]}"
-            for j, z in deferred.items()
-        ]
-        return k, "; ".join(parts)
+        if left[i] == 0:
+            gain[i, :] = -np.inf
 
 
-def _name(effector: Effector) -> str:
-    return f"{effector.kind} {effector.effector_id}"
+def _best_move(
+    problem: WtaProblem, x: np.ndarray, q: np.ndarray
+) -> tuple[float, tuple[str, int, int, int, int]]:
+    """The most improving single move and its ΔF: ("move", i, j, k, -1) with j or k = -1 for
+    adding or removing a unit, or ("swap", i, j, i', k)."""
+    v, p, c, allowed = problem.value, problem.p, problem.cost, problem.allowed
+    vq = v * q
+    room = problem.max_per_target - x.sum(axis=0)
+    free = problem.units - x.sum(axis=1)
+    best: tuple[float, tuple[str, int, int, int, int]] = (0.0, ("none", -1, -1, -1, -1))
+    ii, jj = np.nonzero(x)  # assigned (type, target) pairs
+    # Removal gain of each assigned unit: V_j q_j p_ij / (1 − p_ij) − c_ij.
+    removal = vq[jj] * p[ii, jj] / (1.0 - p[ii, jj]) - c[ii, jj]
+    # Addition change of a unit of type i at target k: −V_k q_k p_ik + c_ik.
+    addition = -vq[None, :] * p + c
+    can_add = allowed & (room[None, :] > 0)
+    # Move assigned (i, j) to k (also "remove": k = none).
+    if ii.size:
+        delta = removal[:, None] + np.where(can_add[ii], addition[ii], np.inf)
+        delta[np.arange(ii.size), jj] = np.inf
+        a, k = np.unravel_index(int(np.argmin(delta)), delta.shape)
+        if delta[a, k] < best[0]:
+            best = (float(delta[a, k]), ("move", int(ii[a]), int(jj[a]), int(k), -1))
+        a = int(np.argmin(removal))
+        if removal[a] < best[0]:
+            best = (float(removal[a]), ("move", int(ii[a]), int(jj[a]), -1, -1))
+    # Add an unused unit.
+    add = np.where(can_add & (free[:, None] > 0), addition, np.inf)
+    if add.size:
+        i, k = np.unravel_index(int(np.argmin(add)), add.shape)
+        if add[i, k] < best[0]:
+            best = (float(add[i, k]), ("move", int(i), -1, int(k), -1))
+    # Swap assigned (i, j) with assigned (i', k).
+    if ii.size > 1:
+        i1, j1 = ii[:, None], jj[:, None]
+        i2, j2 = ii[None, :], jj[None, :]
+        ok = (i1 != i2) & (j1 != j2) & allowed[i2, j1] & allowed[i1, j2]
+        keep1 = (1.0 - p[i2, j1]) / (1.0 - p[i1, j1]) - 1.0
+        keep2 = (1.0 - p[i1, j2]) / (1.0 - p[i2, j2]) - 1.0
+        delta = vq[j1] * keep1 + vq[j2] * keep2 + c[i2, j1] + c[i1, j2] - c[i1, j1] - c[i2, j2]
+        delta = np.where(ok, delta, np.inf)
+        a, b = np.unravel_index(int(np.argmin(delta)), delta.shape)
+        if delta[a, b] < best[0]:
+            best = (float(delta[a, b]), ("swap", int(ii[a]), int(jj[a]), int(ii[b]), int(jj[b])))
+    return best
+
+
+def improve(problem: WtaProblem, x: np.ndarray) -> np.ndarray:
+    """Best-improvement local search from x until no move lowers F."""
+    x = x.copy()
+    tol = IMPROVEMENT_TOL * max(float(problem.value.sum()), 1.0)
+    for _ in range(MOVES_PER_UNIT * max(int(problem.units.sum()), 1)):
+        delta, (move, i, j, k, m) = _best_move(problem, x, problem.survival(x))
+        if delta >= -tol:
+            break
+        if move == "move":
+            if j >= 0:
+                x[i, j] -= 1
+            if k >= 0:
+                x[i, k] += 1
+        else:
+            x[i, j] -= 1
+            x[k, m] -= 1
+            x[k, j] += 1
+            x[i, m] += 1
+    return x
+
+
+def reassign_one_per_target(problem: WtaProblem, x: np.ndarray, rotation: int) -> np.ndarray:
+    """Best reassignment of a block of units, found as a linear assignment (exact in its block).
+
+    The block S: one unit taken off every engaged target (the ``rotation``-th of its units, so
+    successive rotations free different ones) and every unused unit. With S removed, target j
+    survives with q_j, and giving it one unit s of S changes F by −V_j q_j p_sj + c_sj. If each
+    target may take at most one unit of S back, these changes add up exactly, so a linear
+    assignment of S to targets (or to nothing, at no change) is the best such reassignment.
+    It contains every single move, every swap and every cyclic exchange of units between
+    targets; putting S back where it was is one of its solutions, so F never increases.
+    """
+    w, n = problem.shape
+    block: list[int] = []  # weapon type of each unit in S
+    rest = x.copy()
+    for j in np.flatnonzero(x.sum(axis=0)):
+        units = np.repeat(np.arange(w), x[:, j])
+        i = int(units[rotation % units.size])
+        block.append(i)
+        rest[i, j] -= 1
+    for i, free in enumerate(problem.units - x.sum(axis=1)):
+        block += [i] * int(free)
+    if not block:
+        return x
+    types = np.array(block)
+    q = problem.survival(rest)
+    room = rest.sum(axis=0) < problem.max_per_target
+    change = -problem.value * q * problem.p[types] + problem.cost[types]
+    change = np.where(problem.allowed[types] & room[None, :], change, np.inf)
+    # Forbidden pairs get a prohibitive cost. Without costs no unit is better off unused (every
+    # change is <= 0), so a unit left over only when units outnumber targets; with costs, dummy
+    # columns (no change) let any unit stay unused.
+    finite = np.where(np.isfinite(change), change, 0.0)
+    matrix = np.where(np.isfinite(change), change, 1.0 + np.abs(finite).sum())
+    if (problem.cost > 0).any():
+        matrix = np.hstack([matrix, np.zeros((types.size, types.size))])
+    r, c = linear_sum_assignment(matrix)
+    out = rest
+    take = (c < n) & np.isfinite(change[r, np.minimum(c, n - 1)])
+    np.add.at(out, (types[r[take]], c[take]), 1)
+    return out
+
+
+def local_search(problem: WtaProblem, x: np.ndarray) -> np.ndarray:
+    """Alternate block reassignments (every rotation) and single moves until neither improves."""
+    x = improve(problem, x)
+    best = problem.objective(x)
+    tol = IMPROVEMENT_TOL * max(float(problem.value.sum()), 1.0)
+    for _ in range(MOVES_PER_UNIT * max(int(problem.units.sum()), 1)):
+        improved = False
+        for rotation in range(max(int(x.sum(axis=0).max(initial=1)), 1)):
+            y = reassign_one_per_target(problem, x, rotation)
+            f = problem.objective(y)
+            if f < best - tol:
+                x, best, improved = y, f, True
+        y = improve(problem, x)
+        f = problem.objective(y)
+        if f < best - tol:
+            x, best, improved = y, f, True
+        if not improved:
+            break
+    return x
+
+
+def solve_greedy(problem: WtaProblem, kicks: int = KICKS) -> np.ndarray:
+    """Iterated local search. Start from the better of two local optima: from greedy MMR, and
+    from the best assignment with at most one unit per target (a linear assignment: the block
+    reassignment of every unit). Then ``kicks`` times: take a random fifth of the assigned units
+    off, refill greedily, search locally, and keep the result if it is better. The kicks draw
+    from a generator seeded with a constant, so the same problem always gives the same answer.
+    """
+    empty = np.zeros(problem.shape, dtype=np.int64)
+    starts = [greedy_mmr(problem), reassign_one_per_target(problem, empty, 0)]
+    x = min((local_search(problem, s) for s in starts), key=problem.objective)
+    best = problem.objective(x)
+    rng = np.random.default_rng(KICK_SEED)
+    for _ in range(kicks):
+        ii, jj = np.nonzero(x)
+        if ii.size == 0:
+            break
+        drop = rng.random(ii.size) < KICK_FRACTION
+        y = x.copy()
+        y[ii[drop], jj[drop]] = 0
+        y = local_search(problem, greedy_mmr(problem, y))
+        f = problem.objective(y)
+        if f < best:
+            x, best = y, f
+    return x
+
+
+class GreedyAssigner(WtaAssigner):
+    """Assignment stage solving each cycle's WTA with greedy MMR plus local improvement."""
+
+    method = "greedy"
+
+    def solve(self, problem: WtaProblem) -> np.ndarray:
+        return solve_greedy(problem)

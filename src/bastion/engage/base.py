@@ -4,6 +4,9 @@ Every effector answers ``solve`` for a batch of track states: whether each is fe
 (envelope, time, ammunition, a free fire channel), where and when the effect would happen, and
 with what probability. The assigner chooses among feasible pairs; the engagement manager then
 ``commit``s the chosen shots (spending munitions, occupying a channel until the effect).
+
+Each effector also says what its success brings down (:class:`DebrisSpec`), so the assigner can
+predict where it lands before choosing.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from typing import Literal, Protocol
 
 import numpy as np
 
-EffectorKind = Literal["missile", "gun", "gnss_jammer"]
+EffectorKind = Literal["missile", "gun", "gnss_jammer", "rf_jammer", "interceptor"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,12 +30,37 @@ class InterceptSolution:
     munitions: np.ndarray  # (N,) int, rounds or missiles one engagement spends
 
 
+@dataclass(frozen=True, slots=True)
+class DebrisSpec:
+    """What a successful engagement brings down at the point of effect, for footprint planning.
+
+    ``falls``: something comes down there (False: a takeover flies the drone to a landing area).
+    ``ballistic``: the wreckage falls freely with the target's velocity plus a random kick of
+    ``fragment_spread_mps`` (1 sigma per axis) and ``forward_throw_mps`` along the line from the
+    effector to the target, with ``ballistic_coefficient_kg_m2`` (None: the target's own).
+    Otherwise the drone descends under control and lands within ``landing_spread_m`` (1 sigma)
+    of the point below.
+    """
+
+    falls: bool
+    ballistic: bool = True
+    fragment_spread_mps: float = 0.0
+    forward_throw_mps: float = 0.0
+    ballistic_coefficient_kg_m2: float | None = None
+    landing_spread_m: float = 0.0
+
+
+#: A takeover flies the drone to a landing area: nothing comes down where the effect happens.
+NOTHING_FALLS = DebrisSpec(falls=False)
+
+
 class Effector(Protocol):
     effector_id: str
     kind: EffectorKind
     hard_kill: bool  # True: destroys (wreckage falls); False: electronic (drone steered down)
     cost_usd: float  # per engagement
     position: np.ndarray  # (3,) m ENU
+    debris: DebrisSpec
 
     def solve(self, x: np.ndarray, t: float) -> InterceptSolution:
         """Track states x (N, 6) = (e, n, u, ve, vn, vu) at time t, assumed constant velocity."""
@@ -47,5 +75,6 @@ class Effector(Protocol):
         ...
 
     def rounds_left(self) -> int:
-        """Munitions left (a jammer, which spends none, reports a large number)."""
+        """Munitions left, reserve included (a jammer, which spends none, reports a large
+        number)."""
         ...

@@ -3,17 +3,27 @@
 A shot is committed to the effector (munitions spent, channel busy) when ordered; its outcome is
 drawn when its predicted time of effect comes, against the *true* object that the track follows
 (a missile's seeker or a gun's fire-control radar closes on the real object; a false track has
-nothing there, so the shot misses). A hard kill brings the wreckage down ballistically, with
-the wind, and its impact is assessed when it reaches the ground. A GNSS takeover steers the
-drone to the jammer's nearest landing area; a failed takeover still denies GNSS.
+nothing there, so the shot misses). A hard kill brings the wreckage down ballistically, with the
+wind, after a random kick from the kill (:class:`~bastion.engage.base.DebrisSpec`: fragment
+spread and forward throw), and its impact is assessed when it reaches the ground; an interceptor's
+capture comes down under its parachute. A GNSS takeover steers the drone to the landing area the
+jammer chooses; a failed takeover still denies GNSS. An RF jammer makes a remote-controlled drone
+fly its failsafe. An electronic attack that cannot work on the drone's navigation (GNSS jamming
+of a remote-controlled drone, link jamming of an autonomous one) is learned: that effector kind is
+not used on that track again (:meth:`EngagementManager.ineffective_pairs`).
 
 Shoot-look-shoot (the doctrine's default) allows one engagement per track at a time: the next
-shot waits for the kill assessment of the last. Without it, a second shot may be ordered while
+shot waits for the kill assessment of the last. A track assessed as killed, taken over, cut from
+its control link, already down or empty (a false track) is left alone for
+:data:`REASSESS_AFTER_S` while the tracker coasts it; a track still there and threatening after
+that has picked up another object and may be engaged again. Without it, a second shot may be ordered while
 the first is in flight (shoot-shoot-look), spending more to raise the chance of a kill in time.
 
-Under operator approval, an order waits ``operator_delay_s`` (the simulated operator approves
-every order) and is then re-solved from the track's state at that time: it fires only if it is
-still feasible, otherwise the track is released for the next assignment cycle.
+Under operator approval, an order waits for the operator: ``operator_delay_s`` (fixed, or drawn
+from an exponential distribution with that mean). If ``approval_timeout_s`` passes first, the
+doctrine's ``on_approval_timeout`` fires or drops it. Approved orders are re-solved from the
+track's state at that time: they fire only if still feasible, otherwise the track is released
+for the next assignment cycle.
 """
 
 from __future__ import annotations
@@ -27,7 +37,7 @@ import numpy as np
 
 from bastion.engage.base import Effector
 from bastion.engage.debris import ballistic_impact
-from bastion.engage.effectors import GnssJammerEffector
+from bastion.engage.jammers import GnssJammerEffector
 from bastion.scenario.schema import Doctrine
 from bastion.scenario.site import Site
 from bastion.types import Assignment, EventRow, NavMode, ObjectStatus, TrackTable, TruthBatch
@@ -41,6 +51,7 @@ class EngagementTarget(Protocol):
     def destroy(self, i: int) -> None: ...
     def spoof(self, i: int, landing_point: np.ndarray) -> None: ...
     def deny_gnss(self, i: int, rng: np.random.Generator) -> None: ...
+    def lose_link(self, i: int, action: str) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,8 +67,9 @@ class _Shot:
 class _Order:
     effector: Effector
     track_id: int
-    t_ready: float
+    t_ready: float  # when the operator answers, or the approval times out
     reason: str
+    timed_out: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +77,15 @@ class _Fall:
     object_id: int
     t_impact: float
     pos: np.ndarray
-    effector_id: str
+    cause: str
+
+
+#: How long a track whose target was assessed down is left alone, s: longer than a tracker coasts
+#: a lost track (a few scans).
+REASSESS_AFTER_S = 15.0
+#: A shot's outcome when its target came down before the effect, or was never there.
+DOWN = "target already down"
+NOTHING = "nothing there: false track"
 
 
 def _pos(p: np.ndarray) -> tuple[float, float, float]:
@@ -85,51 +105,85 @@ class EngagementManager:
         self.site = site
         self.pop = population
         self.wind = np.asarray(wind, dtype=float)
-        self.approval_delay = doctrine.operator_delay_s if doctrine.approval == "operator" else 0.0
+        self.doctrine = doctrine
         self.shots_per_look = 1 if doctrine.shoot_look_shoot else 2
         self._shots: list[_Shot] = []
         self._orders: list[_Order] = []
         self._falls: list[_Fall] = []
+        self._ineffective: set[tuple[int, str]] = set()
+        self._defeated: dict[int, float] = {}  # track -> when its target was assessed down
+        self._now = 0.0
 
     def engaged_track_ids(self) -> frozenset[int]:
         """Tracks that may not be given another shot now: as many shots in flight (or orders
         awaiting approval) as the doctrine allows before a kill assessment."""
         pending = Counter(s.track_id for s in self._shots)
         pending.update(o.track_id for o in self._orders)
-        return frozenset(tid for tid, n in pending.items() if n >= self.shots_per_look)
+        busy = {tid for tid, n in pending.items() if n >= self.shots_per_look}
+        down = {tid for tid, t in self._defeated.items() if self._now < t + REASSESS_AFTER_S}
+        return frozenset(busy | down)
 
-    def order(self, assignment: Assignment, tracks: TrackTable) -> list[EventRow]:
+    def ineffective_pairs(self) -> frozenset[tuple[int, str]]:
+        """(track id, effector kind) pairs known to have no effect: the track's navigation does
+        not depend on what that kind of effector attacks."""
+        return frozenset(self._ineffective)
+
+    def _approval_wait(self, rng: np.random.Generator) -> tuple[float, bool]:
+        """Seconds until the order is decided, and whether that is the timeout."""
+        d = self.doctrine
+        delay = d.operator_delay_s
+        if d.operator_response == "exponential":
+            delay = float(rng.exponential(d.operator_delay_s))
+        if d.approval_timeout_s is not None and delay > d.approval_timeout_s:
+            return d.approval_timeout_s, True
+        return delay, False
+
+    def order(
+        self, assignment: Assignment, tracks: TrackTable, rng: np.random.Generator
+    ) -> list[EventRow]:
         """Take this cycle's orders: fire now, or queue them for the operator's approval."""
         events: list[EventRow] = []
         for k in range(len(assignment)):
             eff = self.effectors[str(assignment.effector_id[k])]
-            order = _Order(
-                eff,
-                int(assignment.track_id[k]),
-                assignment.t + self.approval_delay,
-                str(assignment.reason[k]),
-            )
-            if self.approval_delay > 0:
-                self._orders.append(order)
-                events.append(
-                    EventRow(
-                        kind="approval_requested",
-                        pos=_pos(assignment.intercept_pos[k]),
-                        effector_id=eff.effector_id,
-                        track_id=order.track_id,
-                        detail=order.reason,
-                    )
+            track_id, reason = int(assignment.track_id[k]), str(assignment.reason[k])
+            if self.doctrine.approval != "operator":
+                events += self._fire(_Order(eff, track_id, assignment.t, reason), tracks)
+                continue
+            wait, timed_out = self._approval_wait(rng)
+            self._orders.append(_Order(eff, track_id, assignment.t + wait, reason, timed_out))
+            events.append(
+                EventRow(
+                    kind="approval_requested",
+                    pos=_pos(assignment.intercept_pos[k]),
+                    effector_id=eff.effector_id,
+                    track_id=track_id,
+                    detail=reason,
                 )
-            else:
-                events += self._fire(order, tracks)
+            )
         return events
 
     def release_approved(self, tracks: TrackTable) -> list[EventRow]:
-        """Fire the orders whose approval time has come, if still feasible."""
+        """Fire the orders whose approval has come (if still feasible); settle timed-out ones."""
         ready = [o for o in self._orders if o.t_ready <= tracks.t]
         self._orders = [o for o in self._orders if o.t_ready > tracks.t]
         events: list[EventRow] = []
         for o in ready:
+            if o.timed_out and self.doctrine.on_approval_timeout == "drop":
+                events.append(
+                    EventRow(
+                        kind="order_dropped",
+                        pos=(0.0, 0.0, 0.0),
+                        effector_id=o.effector.effector_id,
+                        track_id=o.track_id,
+                        detail=f"operator approval timed out after "
+                        f"{self.doctrine.approval_timeout_s:.0f} s",
+                    )
+                )
+                continue
+            if o.timed_out:
+                waited = self.doctrine.approval_timeout_s
+                note = f"fired without approval: timed out after {waited:.0f} s"
+                o = _Order(o.effector, o.track_id, o.t_ready, f"{o.reason}; {note}")
             events += self._fire(o, tracks)
         return events
 
@@ -173,6 +227,7 @@ class EngagementManager:
                 object_id=int(tracks.truth_id[r]),
                 munitions=munitions,
                 detail=f"{order.reason}; effect expected at t={t_effect:.1f} s",
+                cost_usd=eff.cost_usd,
             )
         ]
 
@@ -180,11 +235,15 @@ class EngagementManager:
         self, truth: TruthBatch, world: EngagementTarget, rng: np.random.Generator
     ) -> list[EventRow]:
         """Outcomes of shots and wreckage falls due by ``truth.t``, applied to the world."""
+        self._now = truth.t
         due = [s for s in self._shots if s.t_effect <= truth.t]
         self._shots = [s for s in self._shots if s.t_effect > truth.t]
         events: list[EventRow] = []
         for shot in due:
-            events.append(self._outcome(shot, truth, world, rng))
+            event = self._outcome(shot, truth, world, rng)
+            if event.kind in ("kill", "takeover", "link_lost") or event.detail in (DOWN, NOTHING):
+                self._defeated[shot.track_id] = truth.t
+            events.append(event)
         landed = [f for f in self._falls if f.t_impact <= truth.t]
         self._falls = [f for f in self._falls if f.t_impact > truth.t]
         for fall in landed:
@@ -196,11 +255,28 @@ class EngagementManager:
                 bool(self.pop.payload_armed[i]),
                 float(self.pop.p_detonate[i]),
                 float(self.pop.lethal_radius_m[i]),
-                f"wreckage after a hit by {fall.effector_id}",
+                fall.cause,
                 rng,
             )
             events.append(row)
         return events
+
+    def _bring_down(
+        self, shot: _Shot, truth: TruthBatch, rng: np.random.Generator
+    ) -> tuple[float, float, float]:
+        """Start the fall of a hard kill's wreckage: the drone's velocity plus the kill's kick."""
+        eff, i = shot.effector, shot.object_id
+        spec = eff.debris
+        pos, vel = truth.pos[i], truth.vel[i].copy()
+        line = pos - eff.position
+        vel += spec.forward_throw_mps * line / max(float(np.linalg.norm(line)), 1e-9)
+        vel += spec.fragment_spread_mps * rng.standard_normal(3)
+        beta = spec.ballistic_coefficient_kg_m2 or float(self.pop.ballistic_coefficient[i])
+        impact, t_fall = ballistic_impact(pos[None, :], vel[None, :], self.wind, beta)
+        what = "captured drone" if spec.ballistic_coefficient_kg_m2 else "wreckage"
+        cause = f"{what} after a hit by {eff.effector_id}"
+        self._falls.append(_Fall(i, truth.t + float(t_fall[0]), impact[0], cause))
+        return _pos(pos)
 
     def _outcome(
         self, shot: _Shot, truth: TruthBatch, world: EngagementTarget, rng: np.random.Generator
@@ -208,31 +284,40 @@ class EngagementManager:
         eff, i = shot.effector, shot.object_id
         base = dict(effector_id=eff.effector_id, track_id=shot.track_id, object_id=i)
         if i < 0 or truth.status[i] != ObjectStatus.FLYING:
-            why = "nothing there: false track" if i < 0 else "target already down"
+            why = NOTHING if i < 0 else DOWN
             return EventRow(kind="miss", pos=(0.0, 0.0, 0.0), detail=why, **base)
-        pos, vel = truth.pos[i], truth.vel[i]
+        pos = truth.pos[i]
         success = bool(rng.random() < shot.p_effect)
         if eff.hard_kill:
             if not success:
                 return EventRow(kind="miss", pos=_pos(pos), detail="missed", **base)
             world.destroy(i)
-            impact, t_fall = ballistic_impact(
-                pos[None, :], vel[None, :], self.wind, float(self.pop.ballistic_coefficient[i])
-            )
-            self._falls.append(_Fall(i, truth.t + float(t_fall[0]), impact[0], eff.effector_id))
-            return EventRow(kind="kill", pos=_pos(pos), detail=f"destroyed by {eff.kind}", **base)
+            where = self._bring_down(shot, truth, rng)
+            how = "captured by" if eff.debris.ballistic_coefficient_kg_m2 else "destroyed by"
+            return EventRow(kind="kill", pos=where, detail=f"{how} {eff.kind}", **base)
+        remote = truth.nav_mode[i] == NavMode.REMOTE
+        if eff.kind == "rf_jammer":
+            if not remote:
+                self._ineffective.add((shot.track_id, eff.kind))
+                why = "no effect: autonomous drone has no control link to jam"
+                return EventRow(kind="miss", pos=_pos(pos), detail=why, **base)
+            if not success:
+                return EventRow(kind="miss", pos=_pos(pos), detail="link not broken", **base)
+            action = self.pop.link_loss_action[i]
+            world.lose_link(i, action)
+            why = f"control link jammed: failsafe {action.replace('_', ' ')}"
+            return EventRow(kind="link_lost", pos=_pos(pos), detail=why, **base)
         assert isinstance(eff, GnssJammerEffector)
-        if truth.nav_mode[i] == NavMode.REMOTE:
-            return EventRow(
-                kind="miss",
-                pos=_pos(pos),
-                detail="no effect: remote-controlled drone does not need GNSS",
-                **base,
-            )
+        if remote:
+            self._ineffective.add((shot.track_id, eff.kind))
+            why = "no effect: remote-controlled drone does not need GNSS"
+            return EventRow(kind="miss", pos=_pos(pos), detail=why, **base)
         if success:
-            name, point = eff.landing_point_for(pos)
+            name, point, why = eff.choose_landing(pos)
             world.spoof(i, point)
-            return EventRow(kind="takeover", pos=_pos(pos), detail=f"steered to {name}", **base)
+            return EventRow(
+                kind="takeover", pos=_pos(pos), detail=f"steered to {name} ({why})", **base
+            )
         world.deny_gnss(i, rng)
         return EventRow(
             kind="jammed",

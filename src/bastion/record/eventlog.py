@@ -1,6 +1,6 @@
 """The event log: every record that crosses a stage boundary, as Parquet tables in one folder.
 
-Layout of a run folder (format version 1, documented in docs/event-log.md):
+Layout of a run folder (format version 2, documented in docs/event-log.md):
 
     meta.json          format version, Bastion version, scenario id, seed, scenario as run
     truth.parquet      TruthBatch rows       detections.parquet   DetectionBatch rows
@@ -25,9 +25,28 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from bastion.errors import EventLogError
+from bastion.types import (
+    Assignment,
+    ClassBelief,
+    DetectionBatch,
+    EngagementEvent,
+    ThreatTable,
+    TrackTable,
+    TruthBatch,
+)
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 TABLES = ("truth", "detections", "tracks", "beliefs", "threats", "assignments", "events")
+#: The record behind each table: its fields are the columns this format version writes.
+RECORDS: dict[str, type] = {
+    "truth": TruthBatch,
+    "detections": DetectionBatch,
+    "tracks": TrackTable,
+    "beliefs": ClassBelief,
+    "threats": ThreatTable,
+    "assignments": Assignment,
+    "events": EngagementEvent,
+}
 _FLUSH_ROWS = 50_000
 
 
@@ -42,7 +61,7 @@ def _column(value: np.ndarray) -> pa.Array:
 
 
 #: Array fields that describe the whole record rather than one row of it.
-_PER_RECORD_ARRAYS = frozenset({"sensor_pos"})
+_PER_RECORD_ARRAYS = frozenset({"sensor_pos", "measured"})
 
 
 def record_columns(record: Any) -> dict[str, np.ndarray]:
@@ -120,9 +139,13 @@ class EventLog:
             raise EventLogError(f"{meta_path}: corrupt meta.json ({err})") from None
         version = self.meta.get("format_version")
         if version != FORMAT_VERSION:
+            if isinstance(version, int) and version > FORMAT_VERSION:
+                hint = "written by a newer Bastion: upgrade Bastion to read it"
+            else:
+                hint = "written by an older Bastion: run the scenario again to rewrite it"
             raise EventLogError(
                 f"{meta_path}: event log format version {version!r} is not supported "
-                f"(this Bastion reads version {FORMAT_VERSION})"
+                f"(this Bastion reads version {FORMAT_VERSION}; {hint})"
             )
 
     def table(self, name: str, columns: list[str] | None = None) -> pa.Table:
@@ -133,6 +156,15 @@ class EventLog:
         if not path.exists():
             return pa.table({})
         try:
+            names = pq.read_schema(path).names
+            wanted = columns or [f.name for f in dataclasses.fields(RECORDS[name])]
+            missing = [c for c in wanted if c not in names]
+            if missing:
+                raise EventLogError(
+                    f"{path}: no column {', '.join(map(repr, missing))} (the file has "
+                    f"{', '.join(names)}): not the format version {FORMAT_VERSION} that "
+                    "its meta.json states"
+                )
             return pq.read_table(path, columns=columns)
         except pa.ArrowInvalid as err:
             raise EventLogError(f"{path}: corrupt Parquet file ({err})") from None

@@ -15,6 +15,20 @@ from bastion.scenario.schema import Scenario
 _BUILTIN_PACKAGE = "bastion.scenario.builtin"
 
 
+#: Discriminator tags of the scenario's tagged unions (sensor and effector types).
+_UNION_TAGS = (
+    "radar",
+    "rf_detector",
+    "eo_ir",
+    "acoustic",
+    "missile",
+    "gun",
+    "gnss_jammer",
+    "rf_jammer",
+    "interceptor",
+)
+
+
 def _format_loc(loc: tuple[Any, ...]) -> str:
     """('raids', 1, 'count') -> 'raids[1].count'."""
     out = ""
@@ -31,7 +45,7 @@ def _problems(err: ValidationError) -> list[str]:
     for e in err.errors():
         # Discriminated unions add the tag as a loc step ('sensors', 0, 'radar', 'pfa'): keep it
         # out of the path the user sees, which follows the file's own structure.
-        loc = tuple(p for p in e["loc"] if p not in ("radar", "missile", "gun", "gnss_jammer"))
+        loc = tuple(p for p in e["loc"] if p not in _UNION_TAGS)
         msg = str(e["msg"]).removeprefix("Value error, ")
         if not loc and e["type"] == "value_error":
             lines.extend(msg.split("; "))

@@ -1,70 +1,65 @@
-"""Rotating surveillance radar: beam sweep, radar equation, Swerling I fluctuation, false alarms."""
+"""Surveillance radar: scan, radar equation, Swerling fluctuation, aspect RCS, masking, clutter.
+
+Detection of a FLYING object on one look (:meth:`SurveillanceRadar.look_pd`), at slant range R,
+elevation el and radial speed v_r, with aspect-dependent RCS σ = σ̄ · g(aspect)
+(:mod:`bastion.sensors.rcs`)::
+
+    SNR_ref = Swerling-case SNR giving reference_pd at reference_pfa   (at R_ref, σ_ref)
+    SNR     = SNR_ref · (σ / σ_ref) · (R_ref / R)^4                     (radar equation)
+    Pd      = Pd_swerling(SNR, Pfa)                                     (bastion.sensors.swerling)
+
+and Pd = 0 outside [min_range, max_range], above ``max_elevation_deg``, out of line of sight
+(4/3 Earth and terrain, :mod:`bastion.sensors.terrain`), or when |v_r| is below the minimum
+detectable velocity (lost in the clutter filter's notch). Over an interval (t_prev, t] the scan
+(:mod:`bastion.sensors.scan`) gives each object n looks; it is detected at most once, with
+probability 1 - (1 - Pd)^n (independent looks: Swerling I/III fluctuate scan to scan).
+
+Measurement: (R, az, el[, v_r]) plus Gaussian noise whose σ grows as the SNR falls when the
+resolutions are given (:func:`bastion.sensors.batch.snr_sigma`): σ_R = σ_floor ⊕ ΔR/√(2 SNR),
+σ_angle = σ_floor ⊕ θ_3dB / (1.6 √(2 SNR)), σ_v = σ_floor ⊕ Δv/√(2 SNR). Features: RCS estimate
+``10 log10 σ + N(0, σ_rcs_db²)``; micro-Doppler modulation (blade flash or wing beat) when the
+mean SNR reaches ``micro_doppler_min_snr_db``, log-normal with spread ``sigma_micro_doppler``.
+False alarms: :mod:`bastion.sensors.clutter`.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 
-from bastion.frames import enu_to_polar, radar_horizon_m
+from bastion.frames import enu_to_polar
 from bastion.scenario.schema import RadarConfig
-from bastion.types import DetectionBatch, ObjectStatus, TruthBatch
-
-TWO_PI = 2.0 * np.pi
+from bastion.sensors.batch import MONOPULSE_SLOPE, TWO_PI, make_batch, noisy, snr_sigma
+from bastion.sensors.clutter import ClutterCellEnu, RadarClutter
+from bastion.sensors.rcs import aspect_angle, pattern_gain
+from bastion.sensors.scan import ElectronicScan, RotatingScan
+from bastion.sensors.signature import SignatureTable, Targets
+from bastion.sensors.swerling import swerling_pd, swerling_snr
+from bastion.sensors.terrain import Terrain, line_of_sight
+from bastion.types import DetectionBatch, ObjectStatus, TrackTable, TruthBatch
 
 #: Floor on an RCS before it is put in dB (-100 dBsm).
 _MIN_RCS_M2 = 1e-10
 
 
-def swerling1_pd(snr: np.ndarray | float, pfa: float) -> np.ndarray:
-    """Detection probability of a Swerling I target at mean SNR ``snr`` (linear): Pfa^(1/(1+SNR)).
-
-    Square-law detection of a slowly fluctuating (exponential-RCS) target against a threshold set
-    for false-alarm probability ``pfa``; SNR 0 gives Pfa, SNR -> inf gives 1.
-    """
-    snr = np.asarray(snr, dtype=float)
-    return np.exp(np.log(pfa) / (1.0 + snr))
+def radial_speed(rel_pos: np.ndarray, vel: np.ndarray) -> np.ndarray:
+    """Range rate (m/s, positive receding) of targets at ``rel_pos`` from a still sensor."""
+    rng = np.linalg.norm(rel_pos, axis=-1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(rng > 0.0, np.einsum("...i,...i->...", rel_pos, vel) / rng, 0.0)
 
 
-def swerling1_snr(pd: float, pfa: float) -> float:
-    """Mean SNR (linear) at which a Swerling I target is detected with probability ``pd``.
+class SurveillanceRadar:
+    """A rotating or electronically scanned surveillance radar at ``position`` (ENU, antenna
+    height included)."""
 
-    The inverse of :func:`swerling1_pd`: ln(Pfa) / ln(Pd) - 1. Needs Pfa < Pd < 1.
-    """
-    return float(np.log(pfa) / np.log(pd) - 1.0)
-
-
-class RotatingRadar:
-    """A scanning surveillance radar whose beam turns clockwise at a constant rate.
-
-    ``position`` is the antenna's ENU position (antenna height included); ``antenna_height_m``
-    from the config sets the horizon, and a target's height is its ENU up (flat ground at 0).
-
-    Beam azimuth: ``a(t) = 2π t / T mod 2π`` with T = ``scan_period_s``. A call covering
-    (t_prev, t] sweeps the sector of width ``w = 2π (t - t_prev) / T`` clockwise from a(t_prev);
-    an object whose azimuth φ (taken at ``truth.t``) the beam passed in that interval, i.e.
-    ``⌊(2π t/T - φ) / 2π⌋ > ⌊(2π t_prev/T - φ) / 2π⌋``, is illuminated; when w ≥ 2π everything
-    is, once.
-
-    Detection, for an illuminated FLYING object at slant range R with mean RCS σ, inside
-    [min_range, max_range] and within the 4/3-Earth horizon
-    ``R ≤ √(2 k a h_antenna) + √(2 k a h_target)``::
-
-        SNR_ref = ln(Pfa) / ln(Pd_ref) - 1                  (Swerling I, at R_ref and σ_ref)
-        SNR(R, σ) = SNR_ref · (σ / σ_ref) · (R_ref / R)^4    (radar equation)
-        Pd = Pfa^(1 / (1 + SNR))                             (Swerling I)
-
-    Measurement: ``z = (R, az, el) + v``, ``v ~ N(0, diag(σ_R², σ_az², σ_el²))``, azimuth wrapped
-    into [0, 2π); RCS feature ``10 log10 σ + N(0, σ_rcs_db²)``.
-
-    False alarms: Poisson with mean ``false_alarms_per_scan · min(w, 2π) / 2π``, azimuth uniform
-    in the swept sector, range uniform in [min_range, max_range] (a CFAR threshold keeps the rate
-    flat in range), elevation uniform in [0, false_alarm_max_elevation] (clutter sits low). Their
-    positions are drawn directly, without further noise, and carry the same covariance R. Their
-    RCS feature is the threshold level seen through the radar equation: the RCS whose mean SNR
-    equals the detection threshold ``-ln(Pfa)`` (noise power units) at that range, plus the same
-    feature noise: small close in, larger far out, as a real threshold crossing would look.
-    """
-
-    def __init__(self, config: RadarConfig, position: np.ndarray) -> None:
+    def __init__(
+        self,
+        config: RadarConfig,
+        position: np.ndarray,
+        signatures: SignatureTable | None = None,
+        terrain: Terrain | None = None,
+        clutter_cells: tuple[ClutterCellEnu, ...] = (),
+    ) -> None:
         position = np.array(position, dtype=float)
         if position.shape != (3,):
             raise ValueError(
@@ -74,16 +69,25 @@ class RotatingRadar:
         self.sensor_id = config.id
         self.position = position
         self.config = config
-        self.snr_ref = swerling1_snr(config.reference_pd, config.pfa)
-        sigmas = np.array(
-            [
-                config.sigma_range_m,
-                np.radians(config.sigma_azimuth_deg),
-                np.radians(config.sigma_elevation_deg),
-            ]
+        self.signatures = signatures or SignatureTable.empty()
+        self.terrain = terrain
+        self.snr_ref = swerling_snr(config.reference_pd, config.pfa, config.swerling)
+        self.scan = (
+            RotatingScan(config.scan_period_s)
+            if config.scan == "rotating"
+            else ElectronicScan(
+                config.scan_period_s,
+                np.radians(config.sector_center_deg),
+                np.radians(config.sector_width_deg),
+            )
         )
-        self._sigma = sigmas
-        self._R = np.diag(sigmas**2)
+        self.revisit_s = self.scan.revisit_s
+        coverage = TWO_PI if config.scan == "rotating" else np.radians(config.sector_width_deg)
+        self.clutter = RadarClutter(config, position, coverage, clutter_cells)
+        self.measured = np.array([True, True, True, config.measures_range_rate])
+
+    def cue(self, tracks: TrackTable) -> None:
+        """A surveillance radar searches on its own: cues change nothing."""
 
     def snr(self, range_m: np.ndarray | float, rcs_m2: np.ndarray | float) -> np.ndarray:
         """Mean SNR (linear) from the radar equation scaled to the reference point; inf at R = 0."""
@@ -97,10 +101,10 @@ class RotatingRadar:
             )
 
     def pd(self, range_m: np.ndarray | float, rcs_m2: np.ndarray | float) -> np.ndarray:
-        """Single-look detection probability of a Swerling I target (no masking applied)."""
-        return swerling1_pd(self.snr(range_m, rcs_m2), self.config.pfa)
+        """Single-look Pd from the radar equation alone (no masking, aspect or clutter notch)."""
+        return swerling_pd(self.snr(range_m, rcs_m2), self.config.pfa, self.config.swerling)
 
-    def _threshold_rcs_m2(self, range_m: np.ndarray) -> np.ndarray:
+    def threshold_rcs_m2(self, range_m: np.ndarray) -> np.ndarray:
         """RCS whose mean SNR at ``range_m`` equals the detection threshold, -ln(Pfa)."""
         c = self.config
         return (
@@ -109,67 +113,120 @@ class RotatingRadar:
             * (range_m / c.reference_range_m) ** 4
         )
 
-    def observe(self, truth: TruthBatch, t_prev: float, rng: np.random.Generator) -> DetectionBatch:
-        """Detections made while the beam swept (t_prev, truth.t], rows in random order."""
+    def aspect_rcs_m2(self, targets: Targets) -> np.ndarray:
+        """Each target's RCS toward this radar: the mean times its aspect pattern's gain."""
+        aspect = aspect_angle(targets.pos, targets.vel, self.position)
+        return targets.rcs_m2 * pattern_gain(targets.sig.patterns, targets.sig.rcs_pattern, aspect)
+
+    def _geometry(self, targets: Targets) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Polar coordinates (N, 3), range rate, aspect RCS and mean SNR of each target."""
+        rel = targets.pos - self.position
+        polar = enu_to_polar(rel)
+        rcs = self.aspect_rcs_m2(targets)
+        return polar, radial_speed(rel, targets.vel), rcs, self.snr(polar[:, 0], rcs)
+
+    def _observable(self, targets: Targets, polar: np.ndarray, v_r: np.ndarray) -> np.ndarray:
         c = self.config
-        a0 = TWO_PI * t_prev / c.scan_period_s
-        a1 = TWO_PI * truth.t / c.scan_period_s
-        swept = min(max(a1 - a0, 0.0), TWO_PI)
-
-        polar = enu_to_polar(truth.pos - self.position)
-        slant_m, az = polar[:, 0], polar[:, 1]
-        visible = (
-            _beam_crossed(az, a0, a1)
-            & (truth.status == ObjectStatus.FLYING)
-            & (slant_m >= c.min_range_m)
-            & (slant_m <= c.max_range_m)
-            & (slant_m <= radar_horizon_m(c.antenna_height_m, truth.pos[:, 2]))
+        ok = (
+            (polar[:, 0] >= c.min_range_m)
+            & (polar[:, 0] <= c.max_range_m)
+            & (polar[:, 2] <= np.radians(c.max_elevation_deg))
+            & (np.abs(v_r) >= c.min_detectable_velocity_mps)
         )
-        idx = np.flatnonzero(visible)
-        hit = idx[rng.random(idx.size) < self.pd(slant_m[idx], truth.rcs_m2[idx])]
+        if ok.any():
+            idx = np.flatnonzero(ok)
+            ok[idx] = line_of_sight(self.position, targets.pos[idx], self.terrain)
+        return ok
 
-        z_det = polar[hit] + rng.normal(size=(hit.size, 3)) * self._sigma
-        rcs_det = _dbsm(truth.rcs_m2[hit]) + rng.normal(0.0, c.sigma_rcs_db, size=hit.size)
+    def _look(self, targets: Targets) -> tuple[np.ndarray, ...]:
+        """Polar coordinates, range rate, aspect RCS, mean SNR and look Pd of each target."""
+        polar, v_r, rcs, snr = self._geometry(targets)
+        pd = swerling_pd(snr, self.config.pfa, self.config.swerling)
+        return polar, v_r, rcs, snr, np.where(self._observable(targets, polar, v_r), pd, 0.0)
 
-        n_fa = rng.poisson(c.false_alarms_per_scan * swept / TWO_PI)
-        z_fa = np.column_stack(
+    def look_pd(self, targets: Targets) -> np.ndarray:
+        """Probability of detecting each target (N,) on one look at it, masking included."""
+        return self._look(targets)[-1]
+
+    def observe(self, truth: TruthBatch, t_prev: float, rng: np.random.Generator) -> DetectionBatch:
+        """Detections made in (t_prev, truth.t]: targets the scan looked at, and false alarms."""
+        c = self.config
+        t = truth.t
+        flying = np.flatnonzero(truth.status == ObjectStatus.FLYING)
+        az = enu_to_polar(truth.pos[flying] - self.position)[:, 1]
+        looks = self.scan.looks(az, t_prev, t)
+        targets = self.signatures.targets(truth, flying[looks > 0])
+        looks = looks[looks > 0]
+
+        polar, v_r, rcs, snr, pd = self._look(targets)
+        hit = rng.random(pd.size) < 1.0 - (1.0 - pd) ** looks
+        polar, v_r, rcs, snr = polar[hit], v_r[hit], rcs[hit], snr[hit]
+        modulation = targets.sig.modulation_hz[hit]
+
+        sector = self.scan.sector(t_prev, t)
+        fa = self.clutter.draw(
+            sector,
+            self.scan.scans(t_prev, t),
+            lambda a: self.scan.looks(a, t_prev, t),
+            rng,
+        )
+        fa_rcs = self.threshold_rcs_m2(fa.polar[:, 0])
+        n_fa = fa.polar.shape[0]
+
+        sigma = self._sigmas(np.concatenate([snr, np.full(n_fa, -np.log(c.pfa))]))
+        # False alarms are drawn at random positions already; noise on top would only blur
+        # where they may lie (below the ground, beyond the range limits).
+        z = np.concatenate(
             [
-                rng.uniform(c.min_range_m, c.max_range_m, size=n_fa),
-                a0 + rng.uniform(0.0, swept, size=n_fa),
-                rng.uniform(0.0, np.radians(c.false_alarm_max_elevation_deg), size=n_fa),
+                noisy(np.column_stack([polar, v_r]), sigma[: snr.size], rng),
+                np.column_stack([fa.polar, fa.range_rate]),
             ]
         )
-        rcs_fa = _dbsm(self._threshold_rcs_m2(z_fa[:, 0])) + rng.normal(
-            0.0, c.sigma_rcs_db, size=n_fa
+        rcs_dbsm = _dbsm(np.concatenate([rcs, fa_rcs])) + rng.normal(
+            0.0, c.sigma_rcs_db, z.shape[0]
         )
-
-        z = np.concatenate([z_det, z_fa])
-        z[:, 1] = np.mod(z[:, 1], TWO_PI)
-        order = rng.permutation(z.shape[0])
-        return DetectionBatch(
-            t=truth.t,
+        micro = np.concatenate([self._micro_doppler(modulation, snr, rng), np.full(n_fa, np.nan)])
+        return make_batch(
+            t=t,
             sensor_id=self.sensor_id,
             sensor_pos=self.position,
-            z=z[order],
-            R=np.repeat(self._R[np.newaxis], z.shape[0], axis=0),
-            rcs_dbsm=np.concatenate([rcs_det, rcs_fa])[order],
-            truth_id=np.concatenate(
-                [truth.object_id[hit].astype(np.int64), np.full(n_fa, -1, dtype=np.int64)]
-            )[order],
-            az_start_rad=float(np.mod(a0, TWO_PI)),
-            az_extent_rad=float(max(a1 - a0, 0.0)),
+            measured=self.measured,
+            z=z,
+            sigma=sigma,
+            truth_id=np.concatenate([targets.truth_id[hit], np.full(n_fa, -1)]),
+            az_start_rad=sector[0],
+            az_extent_rad=sector[1],
             max_range_m=c.max_range_m,
+            rng=rng,
+            rcs_dbsm=rcs_dbsm,
+            micro_doppler_hz=micro,
         )
 
+    def _sigmas(self, snr: np.ndarray) -> np.ndarray:
+        """Per-row measurement sigmas (N, 4) at mean SNR ``snr``."""
+        c = self.config
+        bw_az = None if c.beamwidth_azimuth_deg is None else np.radians(c.beamwidth_azimuth_deg)
+        bw_el = None if c.beamwidth_elevation_deg is None else np.radians(c.beamwidth_elevation_deg)
+        return np.column_stack(
+            [
+                snr_sigma(c.sigma_range_m, c.range_resolution_m, snr),
+                snr_sigma(np.radians(c.sigma_azimuth_deg), bw_az, snr, MONOPULSE_SLOPE),
+                snr_sigma(np.radians(c.sigma_elevation_deg), bw_el, snr, MONOPULSE_SLOPE),
+                snr_sigma(c.sigma_range_rate_mps, c.velocity_resolution_mps, snr),
+            ]
+        )
 
-def _beam_crossed(az: np.ndarray, a0: float, a1: float) -> np.ndarray:
-    """Whether the beam, turning from unwrapped angle a0 to a1, passed each azimuth in (a0, a1].
-
-    Counting whole turns past each azimuth, instead of testing a wrapped sector, handles north and
-    sweeps of a full turn or more, and lets back-to-back calls share their boundary exactly: an
-    object on it is illuminated by one call, never by both or neither.
-    """
-    return np.floor((a1 - az) / TWO_PI) > np.floor((a0 - az) / TWO_PI)
+    def _micro_doppler(
+        self, modulation_hz: np.ndarray, snr: np.ndarray, rng: np.random.Generator
+    ) -> np.ndarray:
+        """Measured modulation: log-normal about the truth where the SNR allows, else NaN."""
+        c = self.config
+        if c.micro_doppler_min_snr_db is None:
+            return np.full(modulation_hz.size, np.nan)
+        noise = rng.normal(0.0, c.sigma_micro_doppler, modulation_hz.size)
+        with np.errstate(divide="ignore"):
+            enough = 10.0 * np.log10(snr) >= c.micro_doppler_min_snr_db
+        return np.where(enough, modulation_hz * np.exp(noise), np.nan)
 
 
 def _dbsm(rcs_m2: np.ndarray) -> np.ndarray:

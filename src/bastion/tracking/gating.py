@@ -7,8 +7,12 @@ Pair (i, j) is in the gate when its squared Mahalanobis distance is below γ:
 
 Pre-gate: d² ≥ |ν|² / λmax(S) and λmax(S) ≤ λmax(H P_i Hᵀ) + λmax(R_j), so every gated pair has
 |ν| ≤ r_i = √(γ (λmax(H P_i Hᵀ) + max_j λmax(R_j))). A ball query of radius r_i about ẑ_i on a
-kd-tree of the z_j therefore returns a superset of the gated pairs (the bound needs a Euclidean
-measurement space, as converted ENU positions are); the exact test runs on those candidates only.
+kd-tree of the z_j therefore returns a superset of the gated pairs; the exact test runs on those
+candidates only. The bound holds in any coordinates that are a fixed linear map of the
+measurement space, so mixed units (m, rad, m/s) are first scaled by D = diag(√max_j R_j,cc):
+ν' = D⁻¹ν, S' = D⁻¹ S D⁻¹ and d² is unchanged. An angle component (azimuth) wraps: its
+innovation is taken in [−π, π), and the tree also holds copies of each detection shifted by
+±2π in that component so that a pair across north is found.
 S is factored once per candidate by Cholesky, S = L Lᵀ, giving d² = |L⁻¹ν|² and ln|S| = 2 Σ ln Lₖₖ.
 """
 
@@ -21,14 +25,18 @@ import numpy as np
 from scipy.spatial import cKDTree
 from scipy.special import gammaincinv
 
+from bastion.tracking.measurement import wrap_angle
+
 
 class GatedPairs(NamedTuple):
-    """Pairs inside the gate, one row each (K,): track index, detection index, d², ln|S|."""
+    """Pairs inside the gate, one row each: track index, detection index, d², ln|S| (K,),
+    and the innovation ν (K, m)."""
 
     track: np.ndarray
     det: np.ndarray
     d2: np.ndarray
     log_det_s: np.ndarray
+    nu: np.ndarray
 
 
 def gate_threshold(probability: float, dim: int) -> float:
@@ -41,18 +49,35 @@ def gate_threshold(probability: float, dim: int) -> float:
 
 
 def candidate_pairs(
-    zhat: np.ndarray, HPHt: np.ndarray, z: np.ndarray, R: np.ndarray, gamma: float
+    zhat: np.ndarray,
+    HPHt: np.ndarray,
+    z: np.ndarray,
+    R: np.ndarray,
+    gamma: float,
+    angle: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Track and detection indices (K,) of every pair that may pass the gate (a superset)."""
-    if zhat.shape[0] == 0 or z.shape[0] == 0:
+    n_dets = z.shape[0]
+    if zhat.shape[0] == 0 or n_dets == 0:
         empty = np.empty(0, dtype=np.intp)
         return empty, empty
-    r_max = np.linalg.eigvalsh(R)[:, -1].max()
-    radius = np.sqrt(gamma * (np.linalg.eigvalsh(HPHt)[:, -1] + r_max))
-    near = cKDTree(z).query_ball_point(zhat, radius)
+    scale = np.sqrt(np.diagonal(R, axis1=-2, axis2=-1).max(axis=0))
+    scale = np.where(scale > 0.0, scale, 1.0)
+    outer = scale[:, None] * scale[None, :]
+    r_max = np.linalg.eigvalsh(R / outer)[:, -1].max()
+    radius = np.sqrt(gamma * (np.linalg.eigvalsh(HPHt / outer)[:, -1] + r_max))
+    points = z / scale
+    if angle is not None and angle.any():
+        shift = np.where(angle, 2.0 * np.pi, 0.0) / scale
+        points = np.concatenate([points, points - shift, points + shift])
+    near = cKDTree(points).query_ball_point(zhat / scale, radius)
     counts = np.fromiter(map(len, near), dtype=np.intp, count=len(near))
     tracks = np.repeat(np.arange(zhat.shape[0]), counts)
     dets = np.fromiter(itertools.chain.from_iterable(near), dtype=np.intp, count=counts.sum())
+    if points.shape[0] > n_dets:  # copies map back to their detection, each pair once
+        dets = dets % n_dets
+        code = np.unique(tracks * n_dets + dets)
+        tracks, dets = code // n_dets, code % n_dets
     return tracks, dets
 
 
@@ -64,10 +89,21 @@ def mahalanobis(nu: np.ndarray, S: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def gate(
-    zhat: np.ndarray, HPHt: np.ndarray, z: np.ndarray, R: np.ndarray, gamma: float
+    zhat: np.ndarray,
+    HPHt: np.ndarray,
+    z: np.ndarray,
+    R: np.ndarray,
+    gamma: float,
+    angle: np.ndarray | None = None,
 ) -> GatedPairs:
-    """Pairs with d² ≤ γ of tracks (ẑ (N, m), H P Hᵀ (N, m, m)) and detections (z, R)."""
-    tracks, dets = candidate_pairs(zhat, HPHt, z, R, gamma)
-    d2, log_det = mahalanobis(z[dets] - zhat[tracks], HPHt[tracks] + R[dets])
+    """Pairs with d² ≤ γ of tracks (ẑ (N, m), H P Hᵀ (N, m, m)) and detections (z, R); the
+    components flagged in ``angle`` (m,) bool are wrapped."""
+    tracks, dets = candidate_pairs(zhat, HPHt, z, R, gamma, angle)
+    if tracks.size == 0:
+        return GatedPairs(tracks, dets, np.zeros(0), np.zeros(0), np.zeros((0, z.shape[-1])))
+    nu = z[dets] - zhat[tracks]
+    if angle is not None and angle.any():
+        nu = np.where(angle, wrap_angle(nu), nu)
+    d2, log_det = mahalanobis(nu, HPHt[tracks] + R[dets])
     inside = d2 <= gamma
-    return GatedPairs(tracks[inside], dets[inside], d2[inside], log_det[inside])
+    return GatedPairs(tracks[inside], dets[inside], d2[inside], log_det[inside], nu[inside])

@@ -1,7 +1,11 @@
 """The tracker's live tracks as a structure of arrays, so every step is vectorised over tracks.
 
-``t`` is the time each state refers to; ``history`` holds the last N scans' hit (True) or miss,
-newest in column 0, for M-of-N confirmation.
+Each track carries one Gaussian per motion model (r = 1 without an IMM): ``x`` (N, r, n),
+``P`` (N, r, n, n) and model probabilities ``mu`` (N, r). ``t`` is the time the states refer
+to; ``history`` holds the last N scans' hit (True) or miss, newest in column 0, for M-of-N
+confirmation; ``score`` is the track's log-likelihood ratio (target against false alarm) and
+``score_peak`` its running maximum; ``born_t`` and ``confirmed_t`` (NaN until confirmed) give
+the time to confirm.
 """
 
 from __future__ import annotations
@@ -10,31 +14,43 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
+from bastion.tracking.kalman import moment_match
+
 
 @dataclass(slots=True)
 class TrackArrays:
     id: np.ndarray  # (N,) int64
     t: np.ndarray  # (N,) s, time of x and P
-    x: np.ndarray  # (N, 6)
-    P: np.ndarray  # (N, 6, 6)
+    x: np.ndarray  # (N, r, n)
+    P: np.ndarray  # (N, r, n, n)
+    mu: np.ndarray  # (N, r) model probabilities
     status: np.ndarray  # (N,) int8 TrackStatus
     hits: np.ndarray  # (N,) int32 detections associated so far
     misses: np.ndarray  # (N,) int32 consecutive misses
     last_update_t: np.ndarray  # (N,) s, time of the last associated detection
     history: np.ndarray  # (N, confirm_n) bool
+    score: np.ndarray  # (N,) log-likelihood ratio
+    score_peak: np.ndarray  # (N,)
+    born_t: np.ndarray  # (N,) s
+    confirmed_t: np.ndarray  # (N,) s, NaN while tentative
 
     @classmethod
-    def empty(cls, window: int) -> TrackArrays:
+    def empty(cls, window: int, models: int, dim: int) -> TrackArrays:
         return cls(
             id=np.empty(0, dtype=np.int64),
             t=np.empty(0),
-            x=np.empty((0, 6)),
-            P=np.empty((0, 6, 6)),
+            x=np.empty((0, models, dim)),
+            P=np.empty((0, models, dim, dim)),
+            mu=np.empty((0, models)),
             status=np.empty(0, dtype=np.int8),
             hits=np.empty(0, dtype=np.int32),
             misses=np.empty(0, dtype=np.int32),
             last_update_t=np.empty(0),
             history=np.empty((0, window), dtype=bool),
+            score=np.empty(0),
+            score_peak=np.empty(0),
+            born_t=np.empty(0),
+            confirmed_t=np.empty(0),
         )
 
     def __len__(self) -> int:
@@ -49,3 +65,13 @@ class TrackArrays:
         return TrackArrays(
             *(np.concatenate([getattr(self, f.name), getattr(other, f.name)]) for f in fields(self))
         )
+
+    def copy(self) -> TrackArrays:
+        """An independent copy (the tracker updates some arrays in place)."""
+        return TrackArrays(*(getattr(self, f.name).copy() for f in fields(self)))
+
+    def combined(self) -> tuple[np.ndarray, np.ndarray]:
+        """One Gaussian per track, x (N, n) and P (N, n, n), moment-matched over the models."""
+        if self.x.shape[1] == 1:
+            return self.x[:, 0], self.P[:, 0]
+        return moment_match(self.mu, self.x, self.P)

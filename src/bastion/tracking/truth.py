@@ -15,6 +15,11 @@ class TruthTally:
         self._truth = np.empty(0, dtype=np.int64)
         self._count = np.empty(0, dtype=np.int64)
 
+    def copy(self) -> TruthTally:
+        other = TruthTally()
+        other._track, other._truth, other._count = self._track, self._truth, self._count
+        return other  # the arrays are never changed in place, only replaced
+
     def add(self, track_id: np.ndarray, truth_id: np.ndarray) -> None:
         """Count one detection of ``truth_id[k]`` (-1 = false alarm) for track ``track_id[k]``."""
         track = np.concatenate([self._track, track_id])

@@ -43,6 +43,7 @@ class Population:
     p_detonate: np.ndarray  # (N,) payload detonation probability on ground impact
     lethal_radius_m: np.ndarray  # (N,)
     payload_armed: np.ndarray  # (N,) bool
+    link_loss_action: tuple[str, ...] = ()  # drones' failsafe when their control link is lost
 
     def __len__(self) -> int:
         return int(self.kind.shape[0])
@@ -86,6 +87,7 @@ def build_population(scenario: Scenario, site: Site, rng: np.random.Generator) -
                     p_det=dtype.p_payload_detonates_on_impact,
                     lethal=dtype.payload_lethal_radius_m,
                     armed=dtype.payload_kg > 0,
+                    link_loss=dtype.link_loss_action,
                 )
             )
     for flock in scenario.background.bird_flocks:
@@ -166,4 +168,5 @@ def build_population(scenario: Scenario, site: Site, rng: np.random.Generator) -
         p_detonate=col("p_det"),
         lethal_radius_m=col("lethal"),
         payload_armed=col("armed", bool),
+        link_loss_action=tuple(r.get("link_loss", "") for r in rows),
     )

@@ -3,7 +3,9 @@
 Drones navigate by GNSS to their route; once GNSS is denied they dead-reckon, their believed
 position drifting from the truth by a velocity error drawn at the moment of denial, so they fly
 a displaced route and release their payload where they *think* the target is. A spoofed drone
-is steered to the defence's landing area and brought down there. Birds loiter; aircraft transit.
+is steered to the defence's landing area and brought down there; a remote-controlled drone whose
+control link is jammed flies its failsafe: it lands where it is, returns to its launch point and
+lands there, or hovers. Birds loiter; aircraft transit.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ class World:
         self.goal_idx = np.zeros(n, dtype=np.int64)
         self.nav_bias = np.zeros((n, 3))  # inertial velocity error once GNSS is denied
         self.nav_error = np.zeros((n, 3))  # believed minus true position
+        self.lands_at_goal = np.zeros(n, dtype=bool)  # spoofed, or failsafe landing
         self.t = 0.0
 
     def truth(self) -> TruthBatch:
@@ -64,9 +67,9 @@ class World:
             return []
         believed = self.pos[fly] + self.nav_error[fly]
         goal = self.goals[fly, self.goal_idx[fly]].copy()
-        spoofed = self.nav[fly] == NavMode.SPOOFED
-        if spoofed.any():
-            goal[spoofed, 2] = self._spoofed_height_command(fly[spoofed], goal[spoofed])
+        landing = self.lands_at_goal[fly]
+        if landing.any():
+            goal[landing, 2] = self._spoofed_height_command(fly[landing], goal[landing])
         self.heading[fly], vel = steer(
             believed,
             goal,
@@ -107,7 +110,8 @@ class World:
         exits = (dist < WAYPOINT_CAPTURE_M) & last & (kind == ObjectKind.AIRCRAFT)
         self.status[fly[exits]] = ObjectStatus.EXITED
         # Drones heading for their target release the payload on (believed) arrival overhead.
-        drone = (kind == ObjectKind.DRONE) & last & (nav != NavMode.SPOOFED)
+        controlled = (nav == NavMode.SPOOFED) | (nav == NavMode.LINK_LOST)
+        drone = (kind == ObjectKind.DRONE) & last & ~controlled
         radius = self.site.asset_radius_m[np.maximum(self.pop.target_asset[fly], 0)]
         for i in fly[drone & (dist <= radius)]:
             on_target = bool(self.site.assets_hit(self.pos[i : i + 1])[0, self.pop.target_asset[i]])
@@ -118,15 +122,16 @@ class World:
                 else "payload released off target (GNSS denied, inertial drift)"
             )
             events.append(self._impact(i, cause, 1.0, rng))
-        # Spoofed drones touch down in the landing area.
-        landed = fly[(nav == NavMode.SPOOFED) & (self.pos[fly, 2] <= TOUCHDOWN_HEIGHT_M)]
+        # Spoofed drones touch down in the landing area; link-lost ones where their failsafe says.
+        landed = fly[self.lands_at_goal[fly] & (self.pos[fly, 2] <= TOUCHDOWN_HEIGHT_M)]
         for i in landed:
             self.status[i] = ObjectStatus.LANDED
-            events.append(
-                self._impact(
-                    i, "landed under electronic-warfare control", self.pop.p_detonate[i], rng
-                )
+            cause = (
+                "landed under electronic-warfare control"
+                if self.nav[i] == NavMode.SPOOFED
+                else "landed by its failsafe after losing its control link"
             )
+            events.append(self._impact(i, cause, self.pop.p_detonate[i], rng))
         return events
 
     def _impact(self, i: int, cause: str, p_detonate: float, rng: np.random.Generator) -> EventRow:
@@ -152,9 +157,27 @@ class World:
         self.nav[i] = NavMode.SPOOFED
         self.nav_error[i] = 0.0
         self.nav_bias[i] = 0.0
-        self.goals[i, 0] = landing_point
+        self._fly_to(i, landing_point, land=True)
+
+    def lose_link(self, i: int, action: str) -> None:
+        """Control link jammed: the drone flies its failsafe, ``land`` (descends where it is),
+        ``return_home`` (flies to its launch point and lands there) or ``hover`` (holds over
+        where it is)."""
+        if action not in ("land", "return_home", "hover"):
+            raise ValueError(f"unknown link-loss action {action!r}")
+        self.nav[i] = NavMode.LINK_LOST
+        if action == "return_home":
+            home = self.pop.start_pos[i]
+            self._fly_to(i, np.array([home[0], home[1], 0.0]), land=True)
+        else:
+            self._fly_to(i, self.pos[i].copy(), land=action == "land")
+
+    def _fly_to(self, i: int, point: np.ndarray, land: bool) -> None:
+        """Replace the route by one point; ``land``: descend onto it and touch down."""
+        self.goals[i, 0] = point
         self.goal_count[i] = 1
         self.goal_idx[i] = 0
+        self.lands_at_goal[i] = land
 
     def deny_gnss(self, i: int, rng: np.random.Generator) -> None:
         """GNSS jammed: dead reckoning from now on, with a horizontal velocity error."""

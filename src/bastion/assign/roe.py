@@ -1,0 +1,42 @@
+"""Rules of engagement: which ranked threats may be engaged at all this cycle.
+
+- weapons hold: nothing is engaged;
+- always: not already engaged (shoot-look-shoot), heading for an asset (finite time to go),
+  established (at least ``min_hits_to_engage`` detections: a young track can hop between
+  neighbouring birds and look fast), and neither its bird nor its aircraft belief reaches
+  ``p_friendly_to_hold``;
+- weapons tight, also: ``p_hostile >= p_hostile_to_engage`` (weapons free needs nothing more).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from bastion.scenario.schema import Doctrine
+from bastion.threat.rows import rows_of
+from bastion.types import CLASSES, ClassBelief, ThreatTable, TrackTable
+
+
+def engageable(
+    threats: ThreatTable,
+    tracks: TrackTable,
+    belief: ClassBelief,
+    doctrine: Doctrine,
+    engaged_track_ids: frozenset[int],
+) -> np.ndarray:
+    """Rows of ``threats`` the rules of engagement allow engaging now, in rank order."""
+    if doctrine.weapons_control == "hold" or len(threats) == 0:
+        return np.empty(0, dtype=np.intp)
+    p = belief.p[rows_of(belief.track_id, threats.track_id)]
+    friendly = np.maximum(p[:, CLASSES.index("bird")], p[:, CLASSES.index("aircraft")])
+    engaged = np.fromiter(engaged_track_ids, dtype=np.int64, count=len(engaged_track_ids))
+    hits = tracks.hits[rows_of(tracks.track_id, threats.track_id)]
+    ok = (
+        (friendly < doctrine.p_friendly_to_hold)
+        & (hits >= doctrine.min_hits_to_engage)
+        & np.isfinite(threats.time_to_go_s)
+        & ~np.isin(threats.track_id, engaged)
+    )
+    if doctrine.weapons_control == "tight":
+        ok &= threats.p_hostile >= doctrine.p_hostile_to_engage
+    return np.flatnonzero(ok)
