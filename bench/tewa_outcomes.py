@@ -61,7 +61,9 @@ def pooled(runs: list[dict]) -> dict[str, Any]:
             munitions[kind] = munitions.get(kind, 0) + r["munitions"][eff]
             kills[kind] = kills.get(kind, 0) + r["kills_by_effector"][eff]
     defeated = [r["destroyed"] + r["ew_defeated"] for r in runs]
-    shots = sum((r["engagements_per_defeat"] or 0.0) * d for r, d in zip(runs, defeated, strict=True))
+    shots = sum(
+        (r["engagements_per_defeat"] or 0.0) * d for r, d in zip(runs, defeated, strict=True)
+    )
     return {
         "runs": len(runs),
         "leakers_total": total("leakers"),

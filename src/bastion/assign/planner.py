@@ -12,11 +12,12 @@ shoot) or a changed track is taken into account at once:
    soft-kill option (jammer) exists for it, its hard-kill options are held back; they leave
    wreckage and spend munitions, and there is time for the jammer.
 4. Debris (when the doctrine avoids no-debris zones): the footprint of each remaining option
-   that brings something down (:mod:`bastion.engage.footprint`). If its probability of landing
-   in a no-debris zone exceeds ``debris.max_p_in_zone`` and a safe point exists later on the
-   track, still leaving ``last_chance_margin_s`` to go, the option is held until then. Otherwise
-   it stays, with its expected harm as a cost: p_kill · (zone_harm · P(zone) + p_det · value of
-   the assets within the payload's reach).
+   that brings something down (:mod:`bastion.engage.footprint`), the predicted point scattered
+   by the track's covariance propagated to the effect. If its probability of landing in a
+   no-debris zone exceeds ``debris.max_p_in_zone`` and a clearly safer point exists later on
+   the track, still leaving ``last_chance_margin_s`` to go, the option is held until then.
+   Otherwise it stays, with its expected harm as a cost: p_kill · (zone_harm · P(zone) + p_det ·
+   value of the assets within the payload's reach).
 5. The options form a WTA problem (:mod:`bastion.assign.wta`): threat value = the threat score,
    cost = ``cost_weight_per_usd`` · cost + expected harm, at most one shot per threat per cycle
    under shoot-look-shoot (two otherwise); a subclass solves it (greedy or exact MILP).
@@ -99,8 +100,8 @@ class WtaAssigner:
         self.site = site
         self.footprint = footprint if doctrine.avoid_debris_in_no_debris_zones else None
         self._held: dict[int, tuple[float, str]] = {}  # track -> (since, why) while held
-        # (track, effector) -> (time of the safe point found, or nan: none; when it was sought)
-        self._safe_at: dict[tuple[int, str], tuple[float, float]] = {}
+        # (track, effector) -> (time of the safer point found, or nan: none; its P; when sought)
+        self._safe_at: dict[tuple[int, str], tuple[float, float, float]] = {}
 
     def solve(self, problem: WtaProblem) -> np.ndarray:
         """The cycle's assignment x (W, T) for the problem."""
@@ -121,8 +122,8 @@ class WtaAssigner:
         self._held = {k: v for k, v in self._held.items() if k in live}
         step = self.doctrine.debris.lookahead_step_s
         self._safe_at = {
-            k: (safe, checked)
-            for k, (safe, checked) in self._safe_at.items()
+            k: (safe, p, checked)
+            for k, (safe, p, checked) in self._safe_at.items()
             if k[0] in live and (safe > t if np.isfinite(safe) else t < checked + step)
         }
         rows = engageable(threats, tracks, belief, self.doctrine, engaged_track_ids)
@@ -229,37 +230,50 @@ class WtaAssigner:
             harm[k, idx] = fp.harm(plan.zone_harm, p_det)
             for m in idx[fp.p_zone > plan.max_p_in_zone]:
                 where = names[zone[k, m]]
-                wait = self._safe_later(e, int(track_id[m]), x[m], cov[m], t, float(ttg[m]))
-                risk = f"debris would land in {where} (P {p_zone[k, m]:.2f})"
-                if wait is None:
+                now = float(p_zone[k, m])
+                later = self._safer_later(e, int(track_id[m]), x[m], cov[m], t, float(ttg[m]), now)
+                risk = f"debris would land in {where} (P {now:.2f})"
+                if later is None:
                     notes[m].append(f"{name_of(e)}: {risk}, no safer point before the last chance")
                     continue
+                wait, p_later = later
                 allowed[k, m] = False
-                notes[m].append(f"{name_of(e)} held: {risk}; safe point in about {wait:.0f} s")
+                notes[m].append(
+                    f"{name_of(e)} held: {risk}; safer point (P {p_later:.2f}) "
+                    f"in about {wait:.0f} s"
+                )
                 self._held.setdefault(int(track_id[m]), (t, f"debris would land in {where}"))
 
-    def _safe_later(
-        self, e: Effector, track_id: int, x: np.ndarray, cov: np.ndarray, t: float, ttg: float
-    ) -> float | None:
-        """Seconds until the first later point on the track where e's debris is safe, leaving
-        the last-chance margin; None if there is none.
+    def _safer_later(
+        self,
+        e: Effector,
+        track_id: int,
+        x: np.ndarray,
+        cov: np.ndarray,
+        t: float,
+        ttg: float,
+        p_now: float,
+    ) -> tuple[float, float] | None:
+        """(seconds to wait, its P) for the first later point on the track as safe as any, if
+        that is clearly safer than now (by more than ``max_p_in_zone``) and still leaves the
+        last-chance margin; None if there is none.
 
-        Later points every ``lookahead_step_s``; one whose mean impact lies in a zone is not
-        safe, the others are sampled (points screened clear count as safe without sampling).
-        A safe time found is kept for the track and effector until it comes, and "none" for
-        one look-ahead step, so a held engagement is not searched again every cycle.
+        Later points every ``lookahead_step_s``; one whose mean impact lies in a zone counts as
+        P = 1, the others are sampled. "As safe as any": P at most max(``max_p_in_zone``, the
+        lowest P found). A point found is kept for the track and effector until it comes, and
+        "none" for one look-ahead step, so a held engagement is not searched every cycle.
         """
         assert self.footprint is not None
         key = (track_id, e.effector_id)
         if key in self._safe_at:
-            found = self._safe_at[key][0]
-            return None if np.isnan(found) else found - t
+            found, p_found, _ = self._safe_at[key]
+            return None if np.isnan(found) else (found - t, p_found)
+        self._safe_at[key] = (np.nan, np.nan, t)
         d = self.doctrine
+        limit = d.debris.max_p_in_zone
         delays = np.arange(
             d.debris.lookahead_step_s, ttg - d.last_chance_margin_s, d.debris.lookahead_step_s
         )
-        if delays.size == 0:
-            return None
         future = np.tile(x, (delays.size, 1))
         future[:, :3] += x[None, 3:] * delays[:, None]
         sol = e.solve(future, t)
@@ -267,21 +281,27 @@ class WtaAssigner:
             sol.feasible & (delays + sol.t_effect - t <= ttg - d.last_chance_margin_s)
         )
         if idx.size == 0:
-            self._safe_at[key] = (np.nan, t)
             return None
         point_cov = predicted_point_covariance(
             np.broadcast_to(cov, (idx.size, 6, 6)), delays[idx] + sol.t_effect[idx] - t
         )
-        # Points whose mean impact lies in a zone cannot be safe: only the others are sampled.
+        p = np.ones(idx.size)
         fall = self.footprint.mean_fall(
             sol.pos[idx], future[idx, 3:], e.position, e.debris, point_cov
         )
-        keep = ~fall.in_zone
-        idx, point_cov = idx[keep], point_cov[keep]
-        fp = self.footprint.assess(sol.pos[idx], future[idx, 3:], e.position, e.debris, point_cov)
-        safe = idx[fp.p_zone <= d.debris.max_p_in_zone]
-        self._safe_at[key] = (t + float(delays[safe[0]]) if safe.size else np.nan, t)
-        return float(delays[safe[0]]) if safe.size else None
+        out = ~fall.in_zone
+        if out.any():
+            sampled = idx[out]
+            fp = self.footprint.assess(
+                sol.pos[sampled], future[sampled, 3:], e.position, e.debris, point_cov[out]
+            )
+            p[out] = fp.p_zone
+        if p.min() + limit >= p_now:
+            return None
+        first = int(np.flatnonzero(p <= max(limit, p.min()))[0])
+        wait = float(delays[idx[first]])
+        self._safe_at[key] = (t + wait, float(p[first]), t)
+        return wait, float(p[first])
 
     def _orders(
         self,

@@ -16,8 +16,9 @@ Shoot-look-shoot (the doctrine's default) allows one engagement per track at a t
 shot waits for the kill assessment of the last. A track assessed as killed, taken over, cut from
 its control link, already down or empty (a false track) is left alone for
 :data:`REASSESS_AFTER_S` while the tracker coasts it; a track still there and threatening after
-that has picked up another object and may be engaged again. Without it, a second shot may be ordered while
-the first is in flight (shoot-shoot-look), spending more to raise the chance of a kill in time.
+that has picked up another object and may be engaged again. Without shoot-look-shoot, a second
+shot may be ordered while the first is in flight (shoot-shoot-look), spending more to raise
+the chance of a kill in time.
 
 Under operator approval, an order waits for the operator: ``operator_delay_s`` (fixed, or drawn
 from an exponential distribution with that mean). If ``approval_timeout_s`` passes first, the
