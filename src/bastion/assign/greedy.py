@@ -16,8 +16,13 @@ Local improvement then applies the best improving move until none is left (best 
   ΔF = V_j q_j ((1 − p_i'j)/(1 − p_ij) − 1) + V_k q_k ((1 − p_ik)/(1 − p_i'k) − 1)
        + c_i'j + c_ik − c_ij − c_i'k
 
-All moves of one kind are scored at once as a matrix. :class:`GreedyAssigner` is the assignment
-stage built on this solver (:mod:`bastion.assign.planner`).
+All moves of one kind are scored at once as a matrix. Single moves and swaps stall where the
+better plan moves several units at once, so they alternate with a block reassignment solved
+exactly as a linear assignment (:func:`reassign_one_per_target`: it contains every cyclic
+exchange of units between targets). Two starts (MMR, and the best one-unit-per-target plan) and
+a few seeded perturbations (iterated local search) complete :func:`solve_greedy`, which is
+deterministic. :class:`GreedyAssigner` is the assignment stage built on it
+(:mod:`bastion.assign.planner`).
 """
 
 from __future__ import annotations
@@ -224,8 +229,6 @@ def solve_greedy(problem: WtaProblem, kicks: int = KICKS) -> np.ndarray:
 
 class GreedyAssigner(WtaAssigner):
     """Assignment stage solving each cycle's WTA with greedy MMR plus local improvement."""
-
-    method = "greedy"
 
     def solve(self, problem: WtaProblem) -> np.ndarray:
         return solve_greedy(problem)

@@ -240,7 +240,5 @@ def solve_milp(
 class MilpAssigner(WtaAssigner):
     """Assignment stage solving each cycle's WTA exactly (outer approximation with HiGHS)."""
 
-    method = "milp"
-
     def solve(self, problem: WtaProblem) -> np.ndarray:
         return solve_milp(problem).x

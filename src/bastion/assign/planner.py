@@ -93,8 +93,6 @@ class CycleOptions:
 class WtaAssigner:
     """The assignment stage; subclasses choose how the cycle's WTA problem is solved."""
 
-    method = ""
-
     def __init__(self, doctrine: Doctrine, site: Site, footprint: FootprintModel | None) -> None:
         self.doctrine = doctrine
         self.site = site
