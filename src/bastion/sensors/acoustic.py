@@ -79,15 +79,7 @@ class AcousticArray:
         candidates = candidates[np.isfinite(loud)]
         extent = TWO_PI if looks > 0 else 0.0
         if candidates.size == 0 and c.false_alarms_per_hour == 0.0:
-            return no_bearings(
-                t=truth.t,
-                sensor_id=self.sensor_id,
-                sensor_pos=self.position,
-                measured=AZIMUTH_ONLY,
-                az_start_rad=0.0,
-                az_extent_rad=extent,
-                max_range_m=c.max_range_m,
-            )
+            return no_bearings(self, truth.t, AZIMUTH_ONLY, 0.0, extent)
         targets = self.signatures.targets(truth, candidates)
         snr_db = self.snr_db(targets)
         pd = (

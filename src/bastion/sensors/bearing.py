@@ -3,6 +3,8 @@ see, their false alarms, and batches that hold azimuth (and elevation) only."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from bastion.sensors.batch import TWO_PI, make_batch
@@ -41,27 +43,28 @@ def false_bearings(
 
 
 def no_bearings(
-    *,
+    sensor: Any,
     t: float,
-    sensor_id: str,
-    sensor_pos: np.ndarray,
     measured: np.ndarray,
     az_start_rad: float,
     az_extent_rad: float,
-    max_range_m: float,
 ) -> DetectionBatch:
-    """The batch of a tick with nothing to report: the quick path of a quiet sensor."""
+    """The batch of a tick with nothing to report: the quick path of a quiet sensor.
+
+    ``sensor`` is any bearing sensor here (it has ``sensor_id``, ``position`` and a config with
+    ``max_range_m``).
+    """
     return DetectionBatch(
         t=t,
-        sensor_id=sensor_id,
-        sensor_pos=sensor_pos,
+        sensor_id=sensor.sensor_id,
+        sensor_pos=sensor.position,
         z=np.zeros((0, 4)),
         R=np.zeros((0, 4, 4)),
         rcs_dbsm=np.zeros(0),
         truth_id=np.zeros(0, dtype=np.int64),
         az_start_rad=az_start_rad,
         az_extent_rad=az_extent_rad,
-        max_range_m=max_range_m,
+        max_range_m=sensor.config.max_range_m,
         measured=measured,
     )
 

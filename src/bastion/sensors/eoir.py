@@ -223,15 +223,7 @@ class EoIrCamera:
         extent = 2.0 * half_az if looking else 0.0
         az_start = float(np.mod(self.boresight[0] - half_az, TWO_PI))
         if rows.size == 0 and c.false_alarms_per_hour == 0.0:
-            return no_bearings(
-                t=truth.t,
-                sensor_id=self.sensor_id,
-                sensor_pos=self.position,
-                measured=AZIMUTH_ELEVATION,
-                az_start_rad=az_start,
-                az_extent_rad=extent,
-                max_range_m=c.max_range_m,
-            )
+            return no_bearings(self, truth.t, AZIMUTH_ELEVATION, az_start, extent)
         targets = self.signatures.targets(truth, rows)
         u = rng.random(len(targets))
         tasks = _over_frames(self.task_probabilities(targets, TASKS), frames)

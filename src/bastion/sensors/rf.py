@@ -106,15 +106,7 @@ class RfDetector:
         rows = flying[self.signatures.emitting(truth, flying)]
         extent = TWO_PI if looks > 0 else 0.0
         if rows.size == 0 and c.false_alarms_per_hour == 0.0:
-            return no_bearings(
-                t=truth.t,
-                sensor_id=self.sensor_id,
-                sensor_pos=self.position,
-                measured=AZIMUTH_ONLY,
-                az_start_rad=0.0,
-                az_extent_rad=extent,
-                max_range_m=c.max_range_m,
-            )
+            return no_bearings(self, truth.t, AZIMUTH_ONLY, 0.0, extent)
         targets = self.signatures.targets(truth, rows)
         margin = self.margin_db(targets)
         pd = 1.0 - (1.0 - ndtr(margin / c.shadowing_sigma_db)) ** looks
