@@ -287,3 +287,25 @@ def test_every_option_tracks_a_straight_target(make_radar, method, motion) -> No
     e = np.concatenate([pos0 + vel * 58.0, vel]) - tab.x[tab.track_id == tid][0]
     nees = e @ np.linalg.solve(tab.P[tab.track_id == tid][0], e)
     assert nees < chi2.ppf(0.999, 6), nees
+
+
+@pytest.mark.parametrize("method", ["gnn", "jpda"])
+def test_update_attributes_each_target_detection_to_its_own_track(make_radar, method) -> None:
+    # Two well separated targets and clutter: after confirmation, every scan's detection of
+    # target k is attributed to the one track that follows k, and no track twice.
+    radar = make_radar(seed=11)
+    tracker = MultiTargetTracker(Tracker(method=method))
+    start = np.array([[5_000.0, 0.0, 300.0], [-4_000.0, 3_000.0, 200.0]])
+    vel = np.array([[-30.0, 10.0, 0.0], [20.0, -25.0, 0.0]])
+    owner: dict[int, set[int]] = {0: set(), 1: set()}
+    for k in range(30):
+        t = float(k)
+        batch = radar.scan(t, start + vel * t, p_detect=1.0, n_false=5)
+        got = tracker.update(batch)
+        assert np.unique(got.track_id).size == got.track_id.size
+        assert got.det.max(initial=-1) < len(batch)
+        if k >= 10:
+            for tid, det in zip(got.track_id, got.det, strict=True):
+                if batch.truth_id[det] >= 0:
+                    owner[int(batch.truth_id[det])].add(int(tid))
+    assert len(owner[0]) == 1 and len(owner[1]) == 1 and owner[0] != owner[1]

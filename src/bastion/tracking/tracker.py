@@ -48,6 +48,7 @@ import numpy as np
 
 from bastion.scenario.schema import Tracker as TrackerConfig
 from bastion.tracking import kalman, management
+from bastion.tracking.base import Attribution
 from bastion.tracking.gating import GatedPairs, gate, gate_threshold, mahalanobis
 from bastion.tracking.gnn import gnn_assign
 from bastion.tracking.imm import ImmPredictor
@@ -149,20 +150,24 @@ class MultiTargetTracker:
 
     # -- public verbs ------------------------------------------------------------------------
 
-    def update(self, batch: DetectionBatch) -> None:
+    def update(self, batch: DetectionBatch) -> Attribution:
+        """Fold one batch in; return which track each of its detections went to (a late
+        batch's own attribution after the replay; a dropped batch attributes nothing)."""
         if batch.t >= self._state.t:
-            self._remember_and_step(batch)
-            return
+            return self._remember_and_step(batch)
         later = [k for k, (_, b) in enumerate(self._recent) if b.t > batch.t]
         if not later or batch.t < self._state.t - self.config.out_of_order_window_s:
             self.late_batches_dropped += 1
-            return
+            empty = np.zeros(0, dtype=np.int64)
+            return Attribution(empty, empty.copy())
         first = later[0]
-        replay = [batch] + [b for _, b in self._recent[first:]]
+        replay = [b for _, b in self._recent[first:]]
         self._state = self._recent[first][0]
         del self._recent[first:]
+        own = self._remember_and_step(batch)
         for b in replay:
             self._remember_and_step(b)
+        return own
 
     def table(self, t: float) -> TrackTable:
         """Live tracks (tentative and confirmed) predicted to time t, without changing them."""
@@ -196,7 +201,7 @@ class MultiTargetTracker:
 
     # -- one batch ---------------------------------------------------------------------------
 
-    def _remember_and_step(self, batch: DetectionBatch) -> None:
+    def _remember_and_step(self, batch: DetectionBatch) -> Attribution:
         if self.config.out_of_order_window_s > 0.0:
             s = self._state
             # A shallow copy is enough: a step replaces the arrays it changes, and writes in
@@ -205,9 +210,9 @@ class MultiTargetTracker:
             horizon = batch.t - self.config.out_of_order_window_s
             while self._recent[0][1].t < horizon:
                 self._recent.pop(0)
-        self._step(batch)
+        return self._step(batch)
 
-    def _step(self, batch: DetectionBatch) -> None:
+    def _step(self, batch: DetectionBatch) -> Attribution:
         s = self._state
         s.t = batch.t
         tr = s.tracks
@@ -246,6 +251,7 @@ class MultiTargetTracker:
         else:
             born = TrackArrays.empty(self._rule.window, tr.x.shape[1], tr.x.shape[2])
         s.truth.add(tally_t, batch.truth_id[tally_d])
+        attribution = Attribution(tally_t.astype(np.int64), tally_d.astype(np.int64))
         alive = self._rule.alive(tr) & management.position_sigma_ok(
             tr.combined()[1], self.config.max_position_sigma_m
         )
@@ -253,6 +259,7 @@ class MultiTargetTracker:
             tr = tr.select(alive)
             s.truth.keep(tr.id)
         s.tracks = tr.concat(born) if len(born) else tr
+        return attribution
 
     def _associate(
         self, pairs: GatedPairs, log_ratio: np.ndarray, status: np.ndarray, n_dets: int
