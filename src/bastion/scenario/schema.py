@@ -9,7 +9,7 @@ the field name says ``_deg``.
 from __future__ import annotations
 
 from itertools import pairwise
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -174,7 +174,7 @@ class RfDetectorConfig(Model):
     antenna_gain_dbi: float = 3.0
     shadowing_sigma_db: Positive = 6.0  # log-normal fading of the received power
     hears: list[EmitterType] = Field(
-        default_factory=lambda: ["control_2g4", "video_5g8", "ocusync", "lora_868", "lte_modem"],
+        default_factory=lambda: list(get_args(EmitterType)),
         min_length=1,
     )
     sigma_azimuth_deg: Positive = 2.0  # bearing error floor (site, multipath)
