@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
-
 import numpy as np
 import pytest
 from conftest import brute_force_wta
@@ -11,12 +9,14 @@ from conftest import brute_force_wta
 from bastion.assign.greedy import (
     _best_move,
     greedy_mmr,
+    keepers,
     local_search,
     reassign_one_per_target,
     solve_greedy,
 )
 from bastion.assign.instances import apt_instance, random_instance
-from bastion.assign.milp import _Cuts, solve_milp
+from bastion.assign.milp import salvo_space, solve_milp
+from bastion.assign.salvos import cheapest_salvos
 from bastion.assign.wta import WtaProblem
 
 
@@ -102,10 +102,67 @@ def small_instances():
 def test_exact_solver_matches_brute_force(problem):
     best, _ = brute_force_wta(problem)
     result = solve_milp(problem)
-    problem.check(result.x)
+    problem.check(result.x)  # forbidden pairs, units and caps respected
     assert result.optimal
-    assert result.objective == pytest.approx(best, rel=1e-4)
+    assert result.objective == pytest.approx(best, rel=1e-6)
     assert result.lower_bound <= best * (1 + 1e-9) + 1e-9
+
+
+def test_the_salvo_milp_alone_finds_the_optimum():
+    # No column generation: the plan's prices give a weak bound, so the set-partitioning MILP
+    # gets many salvos and must itself find the optimum (the reduced-cost argument).
+    through_milp = 0
+    for problem in small_instances():
+        best, _ = brute_force_wta(problem)
+        result = solve_milp(problem, max_rounds=0)
+        problem.check(result.x)
+        assert result.optimal and result.objective == pytest.approx(best, rel=1e-6)
+        through_milp += result.salvos > 0
+    assert through_milp >= 8
+
+
+def test_any_unit_prices_give_a_lower_bound():
+    rng = np.random.default_rng(9)
+    for problem in small_instances()[:12]:
+        best, _ = brute_force_wta(problem)
+        for _ in range(5):
+            price = rng.uniform(0.0, 30.0, problem.shape[0]) * (rng.random(problem.shape[0]) < 0.8)
+            cheapest = cheapest_salvos(salvo_space(problem), price)
+            assert cheapest.g.sum() - problem.units @ price <= best + 1e-9
+
+
+def test_a_cut_enumeration_says_so_and_keeps_an_honest_bound():
+    honest = 0
+    for problem in small_instances():
+        best, _ = brute_force_wta(problem)
+        result = solve_milp(problem, max_rounds=0, max_salvos=1)
+        problem.check(result.x)
+        assert result.lower_bound <= best + 1e-9 and result.objective >= best - 1e-9
+        assert result.optimal == (result.objective - result.lower_bound <= 1e-6 * result.objective)
+        honest += not result.optimal
+    assert honest >= 3
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_exact_is_never_worse_than_the_heuristic_and_uses_allowed_pairs_only(seed):
+    rng = np.random.default_rng(seed)
+    base = apt_instance(12, 24, 2, rng) if seed % 2 else random_instance(20, 20, rng)
+    w, n = base.shape
+    problem = WtaProblem(
+        base.value,
+        base.p,
+        base.units,
+        allowed=rng.random((w, n)) < 0.7,
+        cost=rng.uniform(0.0, 3.0, (w, n)) if seed >= 2 else None,
+        max_per_target=rng.integers(1, 3, n) if seed == 3 else None,
+    )
+    heuristic = solve_greedy(problem)
+    exact = solve_milp(problem)
+    for x in (heuristic, exact.x):
+        problem.check(x)
+        assert (x[~problem.allowed] == 0).all()
+    assert exact.optimal and exact.objective <= problem.objective(heuristic) + 1e-9
+    assert exact.lower_bound <= exact.objective
 
 
 def test_heuristic_on_small_instances_is_near_the_brute_force_optimum():
@@ -160,6 +217,19 @@ def test_block_reassignment_finds_a_three_way_rotation():
     assert y.tolist() == np.eye(3, dtype=int).tolist()
 
 
+def test_keepers_let_a_block_reassignment_give_a_target_a_second_unit():
+    # Two units with p = 0.5 on targets of value 100 and 1: both on the first leave 25 + 1,
+    # one each 50 + 0.5. From one each, a plain block reassignment keeps one per target; with
+    # the first target keeping its unit, the other unit joins it.
+    problem = WtaProblem(value=[100.0, 1.0], p=[[0.5, 0.5], [0.5, 0.5]], units=[1, 1])
+    x = np.array([[1, 0], [0, 1]])
+    assert reassign_one_per_target(problem, x, 0).sum(axis=0).tolist() == [1, 1]
+    keep = keepers(problem, x, 1)
+    assert keep.tolist() == [True, False]  # saves 100·0.5·0.5 there, 1·0.5·0.5 on the other
+    assert reassign_one_per_target(problem, x, 0, keep).tolist() == [[1, 0], [1, 0]]
+    assert solve_greedy(problem).sum(axis=0).tolist() == [2, 0]
+
+
 def test_heuristic_is_deterministic():
     problem = apt_instance(12, 20, 2, np.random.default_rng(3))
     assert (solve_greedy(problem) == solve_greedy(problem)).all()
@@ -173,25 +243,17 @@ def test_exact_beats_or_equals_heuristic_on_a_mid_size_instance():
     assert heuristic / exact.objective <= 1.05
 
 
-def test_every_cut_is_a_valid_lower_bound_at_every_integer_point():
-    # One target, three weapon types with up to 2 units: cuts at assorted points must hold
-    # (y = true surviving value satisfies every row) at all 27 integer points.
-    rng = np.random.default_rng(2)
-    p = rng.uniform(0.05, 0.95, 3)
-    log_q, ub, value = np.log1p(-p), np.array([2.0, 1.0, 2.0]), np.array([40.0])
-    cuts = _Cuts(np.zeros(3, dtype=np.int64), log_q, ub, value)
-    cuts.tangents(np.zeros(4, dtype=np.int64), np.array([0.0, -0.7, -2.0, -4.0]))
-    for x_hat in ([0, 0, 0], [1, 1, 0], [2, 0, 1], [2, 1, 2], [0, 1, 1]):
-        cuts.supermodular(np.array([0]), np.array(x_hat, dtype=float))
-    rows = cuts.constraint()
-    for x in itertools.product(range(3), range(2), range(3)):
-        z = float(log_q @ np.array(x))
-        column = np.concatenate([x, [value[0] * np.exp(z)], [z]])
-        assert (rows.A @ column >= rows.lb - 1e-9).all(), x
-    # ...and the supermodular cuts are tight at their own point when it is at the bounds
-    # (elsewhere the chord replacing the piecewise bound lies below it).
-    tight = _Cuts(np.zeros(3, dtype=np.int64), log_q, ub, value)
-    tight.supermodular(np.array([0]), np.array([2.0, 1.0, 0.0]))
-    x = np.array([2.0, 1.0, 0.0])
-    column = np.concatenate([x, [value[0] * np.exp(log_q @ x)], [log_q @ x]])
-    assert (tight.constraint().A @ column - tight.constraint().lb).min() == pytest.approx(0.0)
+@pytest.mark.parametrize(
+    "problem",
+    [
+        WtaProblem(value=[5.0, 3.0], p=np.zeros((2, 2)), units=[1, 1]),  # nothing allowed
+        WtaProblem(value=[5.0, 3.0], p=[[0.5, 0.5]], units=[0]),  # no units
+        WtaProblem(value=[5.0], p=np.zeros((0, 1)), units=np.zeros(0, dtype=int)),  # no weapons
+        WtaProblem(value=[0.0, 0.0], p=[[0.5, 0.5]], units=[2]),  # nothing of value
+    ],
+)
+def test_degenerate_problems_leave_everything_untouched(problem):
+    for x in (solve_greedy(problem), solve_milp(problem).x):
+        assert x.shape == problem.shape and not x.any()
+    result = solve_milp(problem)
+    assert result.optimal and result.objective == result.lower_bound == problem.value.sum()

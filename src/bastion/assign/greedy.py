@@ -19,10 +19,14 @@ Local improvement then applies the best improving move until none is left (best 
 All moves of one kind are scored at once as a matrix. Single moves and swaps stall where the
 better plan moves several units at once, so they alternate with a block reassignment solved
 exactly as a linear assignment (:func:`reassign_one_per_target`: it contains every cyclic
-exchange of units between targets). Two starts (MMR, and the best one-unit-per-target plan) and
-a few seeded perturbations (iterated local search) complete :func:`solve_greedy`, which is
-deterministic. :class:`GreedyAssigner` is the assignment stage built on it
-(:mod:`bastion.assign.planner`).
+exchange of units between targets). As each target gives a unit to the block and takes at most
+one back, that never gives a target one unit more than it had; so one more block reassignment
+per round lets the few targets with most to gain from another unit keep theirs (on the bench's
+50 x 50 instances this took the mean ratio to the optimum from 1.005 to 1.0016 and the worst
+from 1.041 to 1.020; it pays for itself, as two perturbations instead of four then lose almost
+nothing). Two starts (MMR, and the best one-unit-per-target plan) and a few seeded
+perturbations (iterated local search) complete :func:`solve_greedy`, which is deterministic.
+:class:`GreedyAssigner` is the assignment stage built on it (:mod:`bastion.assign.planner`).
 """
 
 from __future__ import annotations
@@ -39,9 +43,11 @@ IMPROVEMENT_TOL = 1e-12
 MOVES_PER_UNIT = 20
 #: Perturbations of the iterated local search, the share of assigned pairs each one clears, and
 #: the constant seed of their generator.
-KICKS = 4
+KICKS = 2
 KICK_FRACTION = 0.2
 KICK_SEED = 20220113
+#: Targets that keep their units in the extra block reassignment of each round.
+KEEPERS = 3
 
 
 def greedy_mmr(problem: WtaProblem, start: np.ndarray | None = None) -> np.ndarray:
@@ -138,30 +144,31 @@ def improve(problem: WtaProblem, x: np.ndarray) -> np.ndarray:
     return x
 
 
-def reassign_one_per_target(problem: WtaProblem, x: np.ndarray, rotation: int) -> np.ndarray:
+def reassign_one_per_target(
+    problem: WtaProblem, x: np.ndarray, rotation: int, keep: np.ndarray | None = None
+) -> np.ndarray:
     """Best reassignment of a block of units, found as a linear assignment (exact in its block).
 
-    The block S: one unit taken off every engaged target (the ``rotation``-th of its units, so
-    successive rotations free different ones) and every unused unit. With S removed, target j
-    survives with q_j, and giving it one unit s of S changes F by −V_j q_j p_sj + c_sj. If each
-    target may take at most one unit of S back, these changes add up exactly, so a linear
-    assignment of S to targets (or to nothing, at no change) is the best such reassignment.
-    It contains every single move, every swap and every cyclic exchange of units between
-    targets; putting S back where it was is one of its solutions, so F never increases.
+    The block S: one unit taken off every engaged target not in ``keep`` (bool (T,); the
+    ``rotation``-th of its units, so successive rotations free different ones) and every unused
+    unit. With S removed, target j survives with q_j, and giving it one unit s of S changes F by
+    −V_j q_j p_sj + c_sj. If each target may take at most one unit of S back, these changes add
+    up exactly, so a linear assignment of S to targets (or to nothing, at no change) is the best
+    such reassignment. It contains every single move, every swap and every cyclic exchange of
+    units between targets; putting S back where it was is one of its solutions, so F never
+    increases. A target in ``keep`` gives nothing and may take one more unit.
     """
     w, n = problem.shape
-    block: list[int] = []  # weapon type of each unit in S
+    on_target = x.sum(axis=0)
+    giving = np.flatnonzero((on_target > 0) & (True if keep is None else ~keep))
+    # The rotation-th unit of each giving target, its units counted in type order.
+    counted = np.cumsum(x[:, giving], axis=0) > rotation % on_target[giving]
+    given = np.argmax(counted, axis=0) if giving.size else np.zeros(0, dtype=np.int64)
     rest = x.copy()
-    for j in np.flatnonzero(x.sum(axis=0)):
-        units = np.repeat(np.arange(w), x[:, j])
-        i = int(units[rotation % units.size])
-        block.append(i)
-        rest[i, j] -= 1
-    for i, free in enumerate(problem.units - x.sum(axis=1)):
-        block += [i] * int(free)
-    if not block:
+    rest[given, giving] -= 1
+    types = np.concatenate([given, np.repeat(np.arange(w), problem.units - x.sum(axis=1))])
+    if types.size == 0:
         return x
-    types = np.array(block)
     q = problem.survival(rest)
     room = rest.sum(axis=0) < problem.max_per_target
     change = -problem.value * q * problem.p[types] + problem.cost[types]
@@ -180,8 +187,18 @@ def reassign_one_per_target(problem: WtaProblem, x: np.ndarray, rotation: int) -
     return out
 
 
+def keepers(problem: WtaProblem, x: np.ndarray, count: int = KEEPERS) -> np.ndarray:
+    """The ``count`` targets (bool (T,)) where one more unit would save most: V q p − c at best."""
+    saves = problem.value * problem.survival(x) * problem.p - problem.cost
+    best = np.where(problem.allowed, saves, -np.inf).max(axis=0, initial=-np.inf)
+    keep = np.zeros(best.size, dtype=bool)
+    keep[np.argsort(-best, kind="stable")[:count]] = True
+    return keep
+
+
 def local_search(problem: WtaProblem, x: np.ndarray) -> np.ndarray:
-    """Alternate block reassignments (every rotation) and single moves until neither improves."""
+    """Alternate block reassignments (every rotation, and one with :func:`keepers`) and single
+    moves until none improves."""
     x = improve(problem, x)
     best = problem.objective(x)
     tol = IMPROVEMENT_TOL * max(float(problem.value.sum()), 1.0)
@@ -192,6 +209,10 @@ def local_search(problem: WtaProblem, x: np.ndarray) -> np.ndarray:
             f = problem.objective(y)
             if f < best - tol:
                 x, best, improved = y, f, True
+        y = reassign_one_per_target(problem, x, 0, keepers(problem, x))
+        f = problem.objective(y)
+        if f < best - tol:
+            x, best, improved = y, f, True
         y = improve(problem, x)
         f = problem.objective(y)
         if f < best - tol:
