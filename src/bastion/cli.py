@@ -38,6 +38,10 @@ def _fmt(value: Any) -> str:
     return f"{value:,}" if isinstance(value, int) else str(value)
 
 
+def _share(value: float | None) -> str | None:
+    return None if value is None else f"{100.0 * value:.0f}%"
+
+
 def print_summary(summary: dict[str, Any]) -> None:
     reported = summary.get("reported_outcome", {})
     table = Table(title=f"{summary['scenario']} (seed {summary['seed']})", title_justify="left")
@@ -46,6 +50,7 @@ def print_summary(summary: dict[str, Any]) -> None:
     if reported:
         table.add_column("reported", justify="right")
     fdr = summary["first_detection_range_m"]
+    cls = summary["classification"]
     rows: list[tuple[str, Any, Any]] = [
         ("drones launched", summary["launched"], reported.get("launched")),
         ("detected", summary["detected"], None),
@@ -71,6 +76,8 @@ def print_summary(summary: dict[str, Any]) -> None:
         ),
         ("debris impacts in no-debris zones", summary["debris_in_no_debris_zones"], None),
         ("false tracks (confirmed)", summary["false_tracks"], None),
+        ("drones declared drone (of those tracked)", _share(cls["drone_object_recall"]), None),
+        ("bird tracks ever declared drone", _share(cls["bird_as_drone_rate"]), None),
     ]
     rows += [(f"munitions spent: {k}", v, None) for k, v in summary["munitions"].items()]
     rows += [
@@ -275,6 +282,46 @@ def query(
         write_csv(result, sys.stdout)
     else:
         print_table(result, out_console, max_rows)
+
+
+@app.command("train-classifier")
+def train_classifier(
+    runs: Annotated[
+        int, typer.Option(min=20, help="Simulated training runs (600 s each; 20 % held out).")
+    ] = 200,
+    seed: Annotated[int, typer.Option(help="Seed of the training runs and the model.")] = 1,
+    out: Annotated[
+        Path | None, typer.Option(help="Model file [the one shipped with Bastion].")
+    ] = None,
+    jobs: Annotated[int, typer.Option(min=1, help="Worker processes simulating runs.")] = 2,
+    snapshot_every: Annotated[
+        int, typer.Option(min=1, help="Ticks between two feature snapshots of a track.")
+    ] = 3,
+) -> None:
+    """Train the classifier on simulated runs and write the model and its metadata."""
+    from rich.progress import Progress
+
+    from bastion.classify.model import DEFAULT_MODEL
+    from bastion.classify.training import train
+
+    path = out if out is not None else DEFAULT_MODEL
+    with Progress(console=err_console, transient=True) as progress:
+        task = progress.add_task("simulating training runs", total=runs)
+        meta = train(
+            runs,
+            seed,
+            path,
+            jobs=jobs,
+            snapshot_every=snapshot_every,
+            progress=lambda done, _total: progress.update(task, completed=done),
+        )
+    held = meta["held_out"]
+    out_console.print(
+        f"model: {path} ({path.stat().st_size / 1e6:.2f} MB); {sum(meta['rows'].values()):,} "
+        f"snapshots; held out: accuracy {held['accuracy']:.3f}, calibration error "
+        f"{held['calibration_error']:.3f}; {meta['simulate_s'] + meta['train_s']:.0f} s",
+        highlight=False,
+    )
 
 
 @app.command()

@@ -18,7 +18,8 @@ from typing import Any, Protocol
 import numpy as np
 
 from bastion.assign.build import build_assigner
-from bastion.classify.kinematic import KinematicClassifier
+from bastion.classify.base import NO_ATTRIBUTION
+from bastion.classify.build import build_classifier
 from bastion.engage.build import build_effector
 from bastion.engage.manager import EngagementManager
 from bastion.scenario.schema import Scenario, Wind
@@ -58,13 +59,11 @@ class Simulation:
         self.sensors = build_sensors(scenario, self.site, signatures)
         self.effectors = [build_effector(c, self.site) for c in scenario.effectors]
         self.tracker = MultiTargetTracker(scenario.tracker)
-        self.classifier = KinematicClassifier()
+        self.classifier = build_classifier(scenario)
         self.threat = CpaThreatEvaluator(self.site, scenario.doctrine, scenario.threat)
         # Spawned after the others, so adding it left every other stream as it was.
         assign_seq = seq.spawn(1)[0]
-        self.assigner = build_assigner(
-            scenario, self.site, wind, np.random.default_rng(assign_seq)
-        )
+        self.assigner = build_assigner(scenario, self.site, wind, np.random.default_rng(assign_seq))
         self.manager = EngagementManager(
             self.effectors, self.site, self.population, wind, scenario.doctrine
         )
@@ -83,8 +82,10 @@ class Simulation:
         for sensor, rng in zip(self.sensors, self._sensor_rngs, strict=True):
             batch = sensor.observe(truth, t_prev, rng)
             sink.append("detections", batch)
+            attribution = NO_ATTRIBUTION
             if len(batch) or batch.measured[0]:  # an empty batch of bearings tells nothing
-                self.tracker.update(batch)
+                attribution = self.tracker.update(batch)
+            self.classifier.observe(batch, attribution)  # silence is evidence to a classifier
         tracks = self.tracker.table(t)
         for sensor in self.sensors:  # cues (a camera slewing to a track) act from the next tick
             sensor.cue(tracks)

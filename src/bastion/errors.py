@@ -5,7 +5,9 @@ BastionError
 │   └── ScenarioValidationError   one or more fields invalid, each named by its path
 ├── EventLogError          an event log that cannot be read (missing, corrupt, wrong version)
 ├── QueryError             an SQL query over an event log that DuckDB cannot run
-└── CampaignError          a campaign that cannot be planned, resumed or reported
+├── CampaignError          a campaign that cannot be planned, resumed or reported
+├── RealDataError          a real trajectory file that cannot be read (format, column, value)
+└── ClassifierModelError   a trained classifier model that is missing or cannot be used here
 """
 
 from __future__ import annotations
@@ -39,3 +41,13 @@ class QueryError(BastionError):
 
 class CampaignError(BastionError):
     """A bad ``--vary``, a results folder holding another campaign, or no results to report."""
+
+
+class RealDataError(BastionError):
+    """A real trajectory file (drone log, ADS-B states, Movebank GPS) of unknown format, or
+    with a missing column or an unreadable value; the message names the file and column."""
+
+
+class ClassifierModelError(BastionError):
+    """A classifier model file that is missing, unreadable, made by another scikit-learn
+    version or for other features; the message gives the command that rebuilds it."""

@@ -17,6 +17,9 @@ Definitions:
 - first-detection range: distance from the detecting sensor at a drone's first detection.
 - gospa_mean: GOSPA (c = 100 m, p = 2, alpha = 2, ENU positions) between the confirmed tracks
   and the flying objects (all kinds), averaged over the ticks (:mod:`bastion.tracking.metrics`).
+- classification: per confirmed track, truth against believed class (confusion matrix with
+  unknown, per-class precision and recall), drone recall, bird-as-drone rate and time to a
+  confident class (:mod:`bastion.classify.scoring`), at the scenario's doctrine thresholds.
 """
 
 from __future__ import annotations
@@ -26,9 +29,12 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
+from bastion.classify.scoring import NO_OBJECT, class_scores
+from bastion.record.columns import match_rows, read_columns
 from bastion.record.eventlog import EventLog
+from bastion.scenario.schema import Doctrine
 from bastion.tracking.metrics import gospa
-from bastion.types import ObjectKind, ObjectStatus, TrackStatus
+from bastion.types import CLASSES, ObjectKind, ObjectStatus, TrackStatus
 
 
 def _col(table: pa.Table, name: str) -> np.ndarray:
@@ -76,6 +82,28 @@ def _gospa_mean(log: EventLog) -> float | None:
         for i, j, k, m in zip(a0, a1, b0, b1, strict=True)
     ]
     return float(np.mean(values))
+
+
+def _classification(log: EventLog, kind: np.ndarray) -> dict[str, Any]:
+    """Class-belief scores of the confirmed tracks (:mod:`bastion.classify.scoring`)."""
+    tracks = read_columns(log, "tracks", ["t", "track_id", "status", "truth_id"])
+    beliefs = read_columns(log, "beliefs", ["t", "track_id", "p"])
+    match = match_rows(tracks["t"], tracks["track_id"], beliefs["t"], beliefs["track_id"])
+    p = np.full((match.size, len(CLASSES)), np.nan)
+    p[match >= 0] = beliefs["p"][match[match >= 0]]
+    truth_id = tracks["truth_id"].astype(np.int64)
+    truth = np.where(truth_id >= 0, kind[np.maximum(truth_id, 0)], NO_OBJECT)
+    doctrine = Doctrine.model_validate(log.meta.get("scenario_definition", {}).get("doctrine", {}))
+    return class_scores(
+        tracks["t"],
+        tracks["track_id"].astype(np.int64),
+        tracks["status"] == TrackStatus.CONFIRMED,
+        truth,
+        p,
+        truth_id,
+        unknown_below=doctrine.unknown_below,
+        declare_p=doctrine.p_hostile_to_engage,
+    )
 
 
 def summarize(log: EventLog) -> dict[str, Any]:
@@ -174,6 +202,7 @@ def summarize(log: EventLog) -> dict[str, Any]:
         "debris_in_no_debris_zones": int(np.count_nonzero(impacts & in_zone)),
         "false_tracks": len(false_tracks),
         "gospa_mean": _gospa_mean(log),
+        "classification": _classification(log, kind),
         "wall_s": meta.get("wall_s"),
     }
     return summary

@@ -147,6 +147,7 @@ class DetectionBatch:
     emitter_type: np.ndarray | None = None  # (N,) int8 EMITTER_TYPES index (RF detector)
     class_cue: np.ndarray | None = None  # (N,) int8 CLASSES index recognised (EO/IR)
     type_cue: np.ndarray | None = None  # (N,) int8 IDENTITIES index identified (EO/IR)
+    level_db: np.ndarray | None = None  # (N,) received sound level, dB re 20 µPa (acoustic)
 
     def __post_init__(self) -> None:
         z, R = np.asarray(self.z, dtype=float), np.asarray(self.R, dtype=float)
@@ -177,7 +178,7 @@ class DetectionBatch:
         object.__setattr__(self, "z", z)
         object.__setattr__(self, "R", R)
         object.__setattr__(self, "measured", measured)
-        _fill_optional(self, ("micro_doppler_hz",), np.nan)
+        _fill_optional(self, ("micro_doppler_hz", "level_db"), np.nan)
         for name in DETECTION_CODE_FIELDS:
             code = getattr(self, name)
             code = np.full(len(self), -1) if code is None else code
@@ -227,13 +228,19 @@ class TrackTable:
 
 @dataclass(frozen=True, slots=True)
 class ClassBelief:
-    """Class probabilities per track, columns in :data:`CLASSES` order; rows sum to 1."""
+    """Class probabilities per track, columns in :data:`CLASSES` order; rows sum to 1.
+
+    ``p_rotary`` splits the drone column by airframe: the probability that the track is a
+    rotary-wing drone (the rest of ``p[:, 0]`` is fixed-wing); NaN from a classifier that
+    does not tell airframes apart."""
 
     t: float
     track_id: np.ndarray  # (N,) int64
     p: np.ndarray  # (N, 4)
+    p_rotary: np.ndarray | None = None  # (N,) P(rotary-wing drone) <= p[:, 0]
 
     def __post_init__(self) -> None:
+        _fill_optional(self, ("p_rotary",), np.nan)
         _frozen_arrays(self)
 
     def __len__(self) -> int:

@@ -17,7 +17,6 @@ from bastion.cli import app
 from bastion.record.eventlog import EventLog
 from bastion.record.fates import Fate
 from bastion.report import write_report
-from bastion.report.classification import TRUTH_LABELS, confusion
 from bastion.report.data import load_run
 from bastion.report.drones import drone_stories
 from bastion.report.fate_table import fate_totals
@@ -27,7 +26,6 @@ from bastion.report.tracking import gospa_over_time
 from bastion.run import run_scenario
 from bastion.scenario.loader import builtin_ids, load_builtin, parse_scenario
 from bastion.scenario.schema import Scenario
-from bastion.types import CLASSES, ObjectKind, TrackStatus
 
 SECTIONS = [
     "headline",
@@ -94,27 +92,6 @@ def test_drone_stories_hang_together(full_run) -> None:
             assert {"takeover", "jammed", "link_lost"} & set(kinds)
         assert (s.end_t is None) == (s.fate == Fate.FLYING)
         assert sum(s.shots.values()) == kinds.count("launch")
-
-
-def test_confusion_against_a_track_by_track_count(full_run) -> None:
-    out, summary, _ = full_run
-    run = load_run(EventLog(out), summary)
-    trk, bel = run.tracks, run.beliefs
-    belief = {(t, i): p for t, i, p in zip(bel["t"], bel["track_id"], bel["p"], strict=True)}
-    last: dict[int, int] = {}
-    for row in np.flatnonzero(trk["status"] == TrackStatus.CONFIRMED):
-        last[int(trk["track_id"][row])] = row
-    expected = np.zeros((len(TRUTH_LABELS), len(CLASSES)), dtype=int)
-    for row in last.values():
-        p = belief.get((trk["t"][row], trk["track_id"][row]))
-        if p is None:
-            continue
-        truth_id = int(trk["truth_id"][row])
-        label = len(ObjectKind) if truth_id < 0 else int(run.objects.kind[truth_id])
-        expected[label, int(np.argmax(p))] += 1
-    got = confusion(run)
-    np.testing.assert_array_equal(got, expected)
-    assert got[ObjectKind.DRONE].sum() >= summary["tracked"]
 
 
 def test_gospa_over_time_averages_to_the_summary(full_run) -> None:

@@ -107,3 +107,10 @@ def test_false_bearings_when_configured(make_truth) -> None:
     rng = np.random.default_rng(5)
     counts = [len(rf.observe(empty, empty.t - 1.0, rng)) for _ in range(2_000)]
     assert np.mean(counts) == pytest.approx(1.0, abs=4.0 * math.sqrt(1.0 / 2_000))
+
+
+@pytest.mark.parametrize("position", [np.zeros(2), np.zeros((1, 3))])
+def test_a_position_that_is_not_one_enu_point_is_refused(position: np.ndarray) -> None:
+    config = RfDetectorConfig(id="rf-east", position=GeoPoint(lat_deg=0.0, lon_deg=0.0))
+    with pytest.raises(ValueError, match=r"sensor rf-east: position must have shape \(3,\)"):
+        RfDetector(config, position)

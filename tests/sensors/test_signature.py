@@ -6,12 +6,13 @@ import numpy as np
 import pytest
 
 from bastion.scenario.loader import load_builtin
-from bastion.scenario.schema import DroneType
+from bastion.scenario.schema import BirdFlock, DroneType, GeoPoint
 from bastion.scenario.site import build_site
 from bastion.sensors.rcs import blade_flash_hz, wing_beat_hz
 from bastion.sensors.signature import (
     PatternBook,
     SignatureTable,
+    bird_row,
     drone_row,
     is_emitting,
     signatures_from_rows,
@@ -84,3 +85,22 @@ def test_emitter_codes_match_the_scenario_schema() -> None:
     assert get_args(EmitterType) == EMITTER_TYPES
     with pytest.raises(ValueError):
         DroneType(name="x", link_emitter="carrier_pigeon")
+
+
+def test_sensor_look_ups_agree_with_the_full_view(make_truth) -> None:
+    """The cheap look-ups sensors screen objects with give what ``targets`` gives."""
+    book = PatternBook()
+    quad = drone_row(DroneType(name="q", airframe="rotary", engine="electric"), book)
+    bird = bird_row(BirdFlock(name="b", center=GeoPoint(lat_deg=0.0, lon_deg=0.0), count=1), book)
+    table = SignatureTable(signatures_from_rows([quad, bird] * 3, book.gains()))
+    nav = [NavMode.GNSS, NavMode.REMOTE, NavMode.LINK_LOST, NavMode.SPOOFED, NavMode.REMOTE]
+    nav += [NavMode.INERTIAL, NavMode.REMOTE]  # the last id is unknown to the table
+    truth = make_truth(np.zeros((7, 3)), nav=np.array(nav))
+    rows = np.array([6, 0, 1, 2, 3, 4, 5])
+    targets = table.targets(truth, rows)
+    size, identity = table.columns(truth.object_id[rows], "size_m", "identity")
+    np.testing.assert_array_equal(size, targets.sig.size_m)
+    np.testing.assert_array_equal(identity, targets.sig.identity)
+    on = table.emitting(truth, rows)
+    np.testing.assert_array_equal(on, targets.emitting)
+    assert on.tolist() == [False, False, False, True, False, True, False]

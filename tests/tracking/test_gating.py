@@ -1,11 +1,21 @@
-"""Gating: the kd-tree pre-gate plus exact test equals a brute-force N×M Mahalanobis reference."""
+"""Gating: either pre-gate (kd-tree or per-component on every pair) plus the exact test equals
+a brute-force N×M Mahalanobis reference."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
+from bastion.tracking import gating
 from bastion.tracking.gating import candidate_pairs, gate, gate_threshold, mahalanobis
+
+
+@pytest.fixture(params=["kd_tree", "dense"])
+def pregate(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Run the test with the kd-tree pre-gate, then with the per-component one, whatever the
+    scene's size."""
+    monkeypatch.setattr(gating, "DENSE_PAIRS", 0 if request.param == "kd_tree" else 10**9)
+    return request.param
 
 
 def brute_force_gate(
@@ -54,7 +64,7 @@ def random_scene(
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
-def test_gate_equals_brute_force(seed: int) -> None:
+def test_gate_equals_brute_force(seed: int, pregate: str) -> None:
     zhat, HPHt, z, R = random_scene(seed, n_tracks=120, n_dets=200)
     gamma = gate_threshold(0.999, 3)
     expected = brute_force_gate(zhat, HPHt, z, R, gamma)
@@ -65,7 +75,7 @@ def test_gate_equals_brute_force(seed: int) -> None:
     np.testing.assert_allclose(got.d2, d2_expected, rtol=1e-9)
 
 
-def test_pre_gate_keeps_pairs_just_inside_the_gate_edge() -> None:
+def test_pre_gate_keeps_pairs_just_inside_the_gate_edge(pregate: str) -> None:
     # Isotropic S = (a² + b²) I makes the pre-gate radius exact: a detection at d² = 0.999 γ lies
     # at 99.95% of the radius, so any pre-gate tighter than the bound loses it.
     rng = np.random.default_rng(6)
@@ -84,7 +94,7 @@ def test_pre_gate_keeps_pairs_just_inside_the_gate_edge() -> None:
     np.testing.assert_array_equal(got.det, np.arange(n))
 
 
-def test_pre_gate_prunes_most_pairs() -> None:
+def test_pre_gate_prunes_most_pairs(pregate: str) -> None:
     zhat, HPHt, z, R = random_scene(3, n_tracks=400, n_dets=800)
     tracks, _ = candidate_pairs(zhat, HPHt, z, R, gate_threshold(0.999, 3))
     assert tracks.size < 0.02 * 400 * 800
@@ -103,7 +113,7 @@ def test_threshold_is_chi_square_quantile() -> None:
     assert gate_threshold(0.99, 3) == pytest.approx(11.344866730144373)
 
 
-def test_no_tracks_or_no_detections_give_no_pairs() -> None:
+def test_no_tracks_or_no_detections_give_no_pairs(pregate: str) -> None:
     zhat, HPHt, z, R = random_scene(5, n_tracks=10, n_dets=10)
     gamma = gate_threshold(0.999, 3)
     assert gate(zhat[:0], HPHt[:0], z, R, gamma).track.size == 0
@@ -117,7 +127,7 @@ def test_gate_threshold_is_the_chi_square_quantile() -> None:
         assert gate_threshold(p, k) == pytest.approx(chi2.ppf(p, k), rel=1e-12)
 
 
-def test_gate_in_polar_space_wraps_azimuth_like_brute_force() -> None:
+def test_gate_in_polar_space_wraps_azimuth_like_brute_force(pregate: str) -> None:
     # (range m, azimuth rad, range rate m/s): mixed units, targets and detections around north.
     rng = np.random.default_rng(9)
     n, m = 60, 90

@@ -109,7 +109,8 @@ def test_innovation_wraps_azimuth() -> None:
 def _anees(
     model, measured: np.ndarray, runs: int = 200, steps: int = 30
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Average NEES and NIS per step of CV + a polar model on a truly CV target 4-9 km away."""
+    """Average NEES and NIS per step of CV + a measurement model on a truly CV target 4-9 km
+    away (each model gates in its own space: ``measure`` then ``moments``)."""
     rng = np.random.default_rng(20240611)
     q, dt = 1.0, 1.0
     sig = np.array([10.0, np.radians(0.3), np.radians(0.3), 1.0])
@@ -131,9 +132,11 @@ def _anees(
         x_true = x_true + rng.standard_normal((runs, 6)) @ L_q.T
         z = polar_h(x_true, SENSOR, comps) + rng.standard_normal((runs, comps.size)) * sig[comps]
         x_est, P = cv.predict(x_est, P, np.full(runs, dt))
-        m = model.moments(x_est, P, batch(z, np.broadcast_to(R, (runs, *R.shape)), measured))
-        nu = innovation(z, m.zhat, comps == 1)
-        S = m.Pzz + R
+        b = batch(z, np.broadcast_to(R, (runs, *R.shape)), measured)
+        meas = model.measure(b)
+        m = model.moments(x_est, P, b)
+        nu = innovation(meas.z, m.zhat, meas.angle)
+        S = m.Pzz + meas.R
         nis[k] = np.mean(np.einsum("ni,ni->n", nu, np.linalg.solve(S, nu[..., None])[..., 0]))
         x_est, P = kalman.gain_update(x_est, P, nu, m.Pxz, S)
         e = x_true - x_est
@@ -141,11 +144,15 @@ def _anees(
     return out, nis
 
 
-@pytest.mark.parametrize("model", [PolarEkfModel(), PolarUkfModel()], ids=["ekf", "ukf"])
+@pytest.mark.parametrize(
+    "model",
+    [PolarEkfModel(), PolarUkfModel(), ConvertedPositionModel()],
+    ids=["ekf", "ukf", "converted"],
+)
 @pytest.mark.parametrize(
     "measured", [np.array([True, True, True, False]), ALL], ids=["plots", "doppler"]
 )
-def test_polar_filters_are_consistent(model, measured) -> None:
+def test_filters_are_consistent(model, measured) -> None:
     runs = 200
     lo, hi = chi2.ppf([0.005, 0.995], 6 * runs) / runs
     anees, anis = _anees(model, measured, runs)
@@ -185,3 +192,29 @@ def test_converted_model_needs_the_three_position_components() -> None:
         + 5000 * np.array([np.cos(0.05) * np.sin(0.3), np.cos(0.05) * np.cos(0.3), np.sin(0.05)]),
     )
     assert not angle.any() and R.shape == (1, 3, 3)
+
+
+def test_converted_model_keeps_a_measured_range_rate_as_in_the_polar_ekf() -> None:
+    # Position converted as without Doppler; ṙ predicted and linearised as the polar EKF does.
+    rng = np.random.default_rng(3)
+    x = np.column_stack([rng.uniform(2e3, 6e3, (4, 2)), rng.uniform(100, 900, 4)])
+    x = np.column_stack([x, rng.normal(0, 20, (4, 3))])
+    P = np.broadcast_to(np.diag([30.0**2] * 3 + [5.0**2] * 3), (4, 6, 6))
+    z = np.array([[5000.0, 0.3, 0.05, -12.0]])
+    R = np.diag([100.0, 1e-5, 1e-5, 0.25])[None]
+    with_doppler = batch(z, R, ALL)
+    plots = batch(z[:, :3], R[:, :3, :3], np.array([True, True, True, False]))
+    converted = ConvertedPositionModel()
+    meas, meas3 = converted.measure(with_doppler), converted.measure(plots)
+    np.testing.assert_array_equal(meas.z[:, :3], meas3.z)
+    np.testing.assert_array_equal(meas.R[:, :3, :3], meas3.R)
+    assert meas.z[0, 3] == -12.0 and meas.R[0, 3, 3] == 0.25
+    assert not meas.R[0, 3, :3].any() and not meas.angle.any()
+    m = converted.moments(x, P, with_doppler)
+    ekf = PolarEkfModel().moments(x, P, with_doppler)
+    np.testing.assert_array_equal(m.zhat[:, :3], x[:, :3])
+    np.testing.assert_allclose(m.zhat[:, 3], ekf.zhat[:, 3])
+    np.testing.assert_allclose(m.Pzz[:, 3, 3], ekf.Pzz[:, 3, 3])
+    np.testing.assert_allclose(m.Pxz[:, :, 3], ekf.Pxz[:, :, 3])
+    np.testing.assert_allclose(m.Pzz[:, :3, :3], P[:, :3, :3])
+    np.testing.assert_allclose(m.Pzz[:, :3, 3], ekf.Pxz[:, :3, 3])  # cov(position, ṙ)

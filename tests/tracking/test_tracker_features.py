@@ -57,7 +57,7 @@ def crossing_swapped(method: str, seed: int, radar: SimRadar) -> bool:
 def test_jpda_keeps_identities_where_gnn_swaps(make_radar) -> None:
     # JPDA's marginals share the ambiguous detections near the crossing instead of committing
     # to a wrong one. On these 20 seeds GNN swapped 7 times and JPDA once (over another 40
-    # seeds: 6 and 0); JPDA never swapped where GNN did not.
+    # seeds: 4 and 0); JPDA never swapped where GNN did not.
     swaps = [
         (
             crossing_swapped("gnn", s, make_radar(100 + s)),
@@ -175,6 +175,34 @@ def test_azimuth_only_bearings_fuse_without_harm(make_sensor) -> None:
     radar_only, _ = fusion_rms(make_sensor, with_eo=False)
     with_rf, n = fusion_rms(make_sensor, with_eo=False, with_rf=True)
     assert with_rf < 1.05 * radar_only and n == 3
+
+
+def radial_velocity_rms(make_sensor, measured: np.ndarray, filt: str) -> float:
+    """RMS error (m/s) of the tracks' velocity along the line of sight, on 3 targets 5-8 km
+    out, 1 s scans of a radar at the origin measuring ``measured`` (with or without range
+    rate), from scan 5 on."""
+    radar = make_sensor(61, [0, 0, 10], RADAR_SIGMA, measured, "radar")
+    start = np.array([[-2000.0, 7000.0, 300.0], [3000.0, 4000.0, 200.0], [0.0, 8000.0, 500.0]])
+    vel = np.array([[20.0, -5.0, 0.0], [-12.0, -15.0, 0.0], [10.0, 25.0, 0.0]])
+    tracker = MultiTargetTracker(Tracker(filter=filt))
+    errors = []
+    for k in range(30):
+        t = float(k)
+        truth = start + vel * t
+        tracker.update(radar.batch(t, truth, np.arange(3), vel))
+        tab = tracker.table(t)
+        if k >= 5:
+            for i, p in enumerate(truth):
+                j = np.argmin(np.linalg.norm(tab.x[:, :3] - p, axis=1))
+                errors.append((tab.x[j, 3:6] - vel[i]) @ p / np.linalg.norm(p))
+    return float(np.sqrt(np.mean(np.square(errors))))
+
+
+@pytest.mark.parametrize("filt", ["converted", "ekf"])
+def test_a_doppler_radars_range_rate_sharpens_the_velocity(make_sensor, filt: str) -> None:
+    plots_only = radial_velocity_rms(make_sensor, PLOTS, filt)
+    doppler = radial_velocity_rms(make_sensor, np.array([True, True, True, True]), filt)
+    assert doppler < 0.6 * plots_only, (doppler, plots_only)
 
 
 # -- asynchronous and out-of-order batches ---------------------------------------------------

@@ -5,13 +5,18 @@
   established (at least ``min_hits_to_engage`` detections: a young track can hop between
   neighbouring birds and look fast), and neither its bird nor its aircraft belief reaches
   ``p_friendly_to_hold``;
-- weapons tight, also: ``p_hostile >= p_hostile_to_engage`` (weapons free needs nothing more).
+- weapons tight, also: ``p_hostile >= p_hostile_to_engage``, or an unknown class (no class
+  reaches ``unknown_below``, :mod:`bastion.classify.belief`) closing on its asset at
+  ``unknown_closing_mps`` or more with at most ``unknown_time_to_go_s`` to go: what cannot be
+  told apart yet but flies like an attack is engaged, while a confirmed bird or aircraft never
+  is (weapons free needs nothing more).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from bastion.classify.belief import UNKNOWN, believed_class
 from bastion.scenario.schema import Doctrine
 from bastion.threat.rows import rows_of
 from bastion.types import CLASSES, ClassBelief, ThreatTable, TrackTable
@@ -38,5 +43,10 @@ def engageable(
         & ~np.isin(threats.track_id, engaged)
     )
     if doctrine.weapons_control == "tight":
-        ok &= threats.p_hostile >= doctrine.p_hostile_to_engage
+        unknown_closer = (
+            (believed_class(p, doctrine.unknown_below) == UNKNOWN)
+            & (threats.closing_speed_mps >= doctrine.unknown_closing_mps)
+            & (threats.time_to_go_s <= doctrine.unknown_time_to_go_s)
+        )
+        ok &= (threats.p_hostile >= doctrine.p_hostile_to_engage) | unknown_closer
     return np.flatnonzero(ok)

@@ -1,16 +1,31 @@
-"""The classification stage's verb: update each track's class belief from its latest state.
+"""The classification stage's verbs: take in what detections measured, and update each track's
+class belief.
 
-A classifier keeps a belief per track id between calls and forgets ids no longer present.
+``observe(batch, attribution)`` is called with every sensor batch and the tracker's attribution
+of its detections to tracks (an empty attribution when the tracker was not called), so that a
+classifier can use measured features (RCS, micro-Doppler, RF emitter, EO/IR cues, sound level)
+and silence (a sensor looked and heard nothing). ``update(tracks)`` is called once per tick
+with the track table. A classifier keeps its state per track id between calls and forgets ids
+no longer present.
 """
 
 from __future__ import annotations
 
 from typing import Protocol
 
-from bastion.types import ClassBelief, TrackTable
+import numpy as np
+
+from bastion.tracking.base import Attribution
+from bastion.types import ClassBelief, DetectionBatch, TrackTable
+
+#: The attribution of a batch the tracker was not given (an empty batch of bearings).
+NO_ATTRIBUTION = Attribution(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
 
 
 class Classifier(Protocol):
+    def observe(self, batch: DetectionBatch, attribution: Attribution) -> None: ...
+
     def update(self, tracks: TrackTable) -> ClassBelief:
-        """Belief p (N, 4) over CLASSES for each row of ``tracks``, in the same order."""
+        """Belief p (N, 4) over CLASSES for each row of ``tracks``, in the same order, with
+        ``p_rotary`` (N,) the rotary-wing part of the drone column (NaN if not told apart)."""
         ...

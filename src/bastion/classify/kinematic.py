@@ -1,5 +1,8 @@
 """Kinematic class belief: sequential naive Bayes on a track's ground speed and height.
 
+The documented baseline of the trained classifier (``classifier: kinematic`` in a scenario;
+bench/classify.py compares the two): it reads track states only, no measured features.
+
 Each time a track gains a detection, the log-posterior of each class c is updated with
 
     log p_c <- lambda * log p_c + log N(v; mu_c, s_c^2 + var_v) + log N(h; m_c, t_c^2 + var_h)
@@ -16,7 +19,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from bastion.types import CLASSES, ClassBelief, TrackTable
+from bastion.tracking.base import Attribution
+from bastion.types import CLASSES, ClassBelief, DetectionBatch, TrackTable
 
 #: (mean, std) of horizontal ground speed in m/s and of height in m for drone, bird, aircraft.
 SPEED_MODEL = {"drone": (35.0, 12.0), "bird": (11.0, 5.0), "aircraft": (160.0, 70.0)}
@@ -65,6 +69,9 @@ class KinematicClassifier:
         self._ids = np.zeros(0, dtype=np.int64)
         self._log = np.zeros((0, len(CLASSES)))
         self._hits = np.zeros(0, dtype=np.int64)
+
+    def observe(self, batch: DetectionBatch, attribution: Attribution) -> None:
+        """Measured features are not used: the belief follows the track states alone."""
 
     def update(self, tracks: TrackTable) -> ClassBelief:
         ids = tracks.track_id

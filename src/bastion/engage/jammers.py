@@ -33,28 +33,23 @@ ROUTE_SAMPLES = 25
 
 
 class _RangeJammer(ChannelledEffector):
-    """Acts after ``time_to_effect_s`` on any drone within ``max_range_m`` now."""
+    """Acts after ``time_to_effect_s`` on any drone within ``max_range_m`` now, with
+    probability ``p_effect`` (each jammer's config names its own)."""
 
     hard_kill = False
 
     def __init__(
-        self,
-        effector_id: str,
-        position: np.ndarray,
-        cost_usd: float,
-        channels: int,
-        max_range_m: float,
-        time_to_effect_s: float,
-        p_effect: float,
+        self, config: GnssJammerConfig | RfJammerConfig, position: np.ndarray, p_effect: float
     ) -> None:
         super().__init__(
-            effector_id,
+            config.id,
             position,
-            cost_usd,
-            FireChannels(channels, UNLIMITED_MUNITIONS, per_engagement=0),
+            config.cost_usd,
+            FireChannels(config.channels, UNLIMITED_MUNITIONS, per_engagement=0),
         )
-        self.max_range_m = max_range_m
-        self.time_to_effect_s = time_to_effect_s
+        self.config = config
+        self.max_range_m = config.max_range_m
+        self.time_to_effect_s = config.time_to_effect_s
         self.p_effect = p_effect
 
     def rounds_left(self) -> int:
@@ -73,6 +68,7 @@ class GnssJammerEffector(_RangeJammer):
 
     kind: EffectorKind = "gnss_jammer"
     debris = NOTHING_FALLS
+    config: GnssJammerConfig
 
     def __init__(
         self,
@@ -83,16 +79,7 @@ class GnssJammerEffector(_RangeJammer):
     ) -> None:
         if not landing_points:
             raise ValueError(f"jammer {config.id!r} needs at least one landing point")
-        super().__init__(
-            config.id,
-            position,
-            config.cost_usd,
-            config.channels,
-            config.max_range_m,
-            config.time_to_effect_s,
-            config.p_takeover,
-        )
-        self.config = config
+        super().__init__(config, position, config.p_takeover)
         self.site = site
         self.landing_points = {
             k: np.array(p, dtype=float).reshape(3) for k, p in landing_points.items()
@@ -148,15 +135,7 @@ class RfJammerEffector(_RangeJammer):
 
     kind: EffectorKind = "rf_jammer"
     debris = DebrisSpec(falls=True, ballistic=False, landing_spread_m=LINK_LOSS_LANDING_SPREAD_M)
+    config: RfJammerConfig
 
     def __init__(self, config: RfJammerConfig, position: np.ndarray) -> None:
-        super().__init__(
-            config.id,
-            position,
-            config.cost_usd,
-            config.channels,
-            config.max_range_m,
-            config.time_to_effect_s,
-            config.p_effect,
-        )
-        self.config = config
+        super().__init__(config, position, config.p_effect)

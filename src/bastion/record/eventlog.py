@@ -1,6 +1,6 @@
 """The event log: every record that crosses a stage boundary, as Parquet tables in one folder.
 
-Layout of a run folder (format version 2, documented in docs/event-log.md):
+Layout of a run folder (format version 3, documented in docs/event-log.md):
 
     meta.json          format version, Bastion version, scenario id, seed, scenario as run
     truth.parquet      TruthBatch rows       detections.parquet   DetectionBatch rows
@@ -35,7 +35,7 @@ from bastion.types import (
     TruthBatch,
 )
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 TABLES = ("truth", "detections", "tracks", "beliefs", "threats", "assignments", "events")
 #: The record behind each table: its fields are the columns this format version writes.
 RECORDS: dict[str, type] = {

@@ -1,70 +1,71 @@
-"""Classification confusion: what each confirmed track really was against what the classifier
-finally thought it was.
+"""Classification: what each confirmed track really was against what the classifier thought.
 
-One count per confirmed track: its truth (the kind of its ``truth_id``, or "no object" for a
-track on false alarms) and the most probable class of its belief at its last confirmed tick.
+Figures are the run summary's ``classification`` (:mod:`bastion.classify.scoring`): the
+confusion matrix of truth (an object kind, or "no object" for a track on false alarms) against
+the believed class at each confirmed track's last confirmed tick, unknown included; per-class
+precision and recall; drone recall and bird-as-drone rate; time to a confident class.
 """
 
 from __future__ import annotations
 
-import numpy as np
+from typing import Any
 
-from bastion.report.data import RunData, belief_rows
+from bastion.classify.scoring import RIGHT_CLASS
+from bastion.report.data import RunData
 from bastion.report.html import Cell, Section, num, paragraph, table
-from bastion.types import CLASSES, ObjectKind, TrackStatus
-
-#: Truth rows of the matrix: the object kinds, then tracks with no object behind them.
-TRUTH_LABELS: tuple[str, ...] = (*(k.name.lower() for k in ObjectKind), "no object")
 
 
-def confusion(run: RunData) -> np.ndarray:
-    """Counts (truth label, believed class) over confirmed tracks -> (len(TRUTH_LABELS),
-    len(CLASSES)) int; tracks with no logged belief are left out."""
-    trk = run.tracks
-    confirmed = np.flatnonzero(trk["status"] == TrackStatus.CONFIRMED)
-    ids = trk["track_id"][confirmed].astype(np.int64)
-    # Last confirmed row of each track: rows are in time order, so search the reversed ids.
-    _, last_rev = np.unique(ids[::-1], return_index=True)
-    last = confirmed[ids.size - 1 - last_rev]
-    p = belief_rows({k: v[last] for k, v in trk.items()}, run.beliefs)
-    has_belief = ~np.isnan(p[:, 0])
-    truth_id = trk["truth_id"][last].astype(np.int64)
-    truth = np.where(truth_id >= 0, run.objects.kind[np.maximum(truth_id, 0)], len(ObjectKind))
-    believed = np.nan_to_num(p).argmax(axis=1)
-    counts = np.zeros((len(TRUTH_LABELS), len(CLASSES)), dtype=np.int64)
-    np.add.at(counts, (truth[has_belief], believed[has_belief]), 1)
-    return counts
+def _percent(value: float | None) -> str:
+    return "–" if value is None else f"{100.0 * value:.0f}%"
 
 
-def _is_right(truth: str, believed: str) -> bool:
-    return truth == believed or (truth == "no object" and believed == "clutter")
+def _confusion_table(scores: dict[str, Any]) -> str:
+    counts = scores["confusion"]
+    rows = []
+    for i, truth in enumerate(scores["truth_labels"]):
+        cells: list[str | Cell] = [truth]
+        for j, count in enumerate(counts[i]):
+            css = "num diag" if j == RIGHT_CLASS[i] and count else "num"
+            cells.append(Cell(f"{count:,}", css))
+        cells.append(num(sum(counts[i])))
+        rows.append(cells)
+    return table(["truth \\ believed", *scores["believed_labels"], "tracks"], rows)
+
+
+def _class_table(scores: dict[str, Any]) -> str:
+    rows = []
+    for label in scores["truth_labels"]:
+        pr = scores["per_class"][label]
+        wait = scores["time_to_confident_s"][label]
+        rows.append(
+            [
+                label,
+                num(pr["tracks"]),
+                Cell(_percent(pr["recall"]), "num"),
+                Cell(_percent(pr["precision"]), "num"),
+                Cell(_percent(wait["confident_fraction"]), "num"),
+                num(wait["median"], ",.1f"),
+            ]
+        )
+    return table(
+        ["truth", "tracks", "recall", "precision", "became confident", "median time to it, s"],
+        rows,
+    )
 
 
 def classification_section(run: RunData) -> Section:
-    counts = confusion(run)
-    rows = []
-    for i, truth in enumerate(TRUTH_LABELS):
-        cells: list[str | Cell] = [truth]
-        for j, believed in enumerate(CLASSES):
-            css = "num diag" if _is_right(truth, believed) and counts[i, j] else "num"
-            cells.append(Cell(f"{counts[i, j]:,}", css))
-        cells.append(num(int(counts[i].sum())))
-        rows.append(cells)
-    right = sum(
-        counts[i, j]
-        for i, t in enumerate(TRUTH_LABELS)
-        for j, b in enumerate(CLASSES)
-        if _is_right(t, b)
-    )
-    total = int(counts.sum())
+    scores = run.summary["classification"]
     body = paragraph(
-        "Confirmed tracks by what they really were (rows) and the classifier's most probable "
-        "class at each track's last confirmed update (columns)."
+        "Confirmed tracks by what they really were (rows) and the classifier's class at each "
+        "track's last confirmed update (columns); a belief whose top class is below "
+        f"{scores['unknown_below']:g} is unknown."
     )
-    body += table(["truth \\ believed", *CLASSES, "tracks"], rows)
-    if total:
-        body += paragraph(
-            f"{right} of {total} confirmed tracks ({100.0 * right / total:.0f}%) "
-            "ended with the right class."
-        )
-    return Section("classification", "Classification confusion", body)
+    body += _confusion_table(scores)
+    body += paragraph(
+        f"Drone recall {_percent(scores['drone_recall'])} of drone tracks and bird-as-drone "
+        f"{_percent(scores['bird_as_drone_rate'])} of bird tracks: declared drone "
+        f"(p ≥ {scores['declare_p']:g}, the doctrine's belief to engage) at some confirmed "
+        "update. Time to a confident class: from confirmation to p(true class) > 0.9."
+    )
+    body += _class_table(scores)
+    return Section("classification", "Classification", body)

@@ -12,10 +12,14 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from PIL import Image
 
 #: Resolution of embedded figures: sharp on a laptop screen, small enough to keep the file light.
 FIGURE_DPI = 90
+_OPAQUE = 255
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,9 +76,22 @@ def num(value: float | int | None, fmt: str = ",.0f") -> Cell:
 
 
 def figure(fig: Figure, alt: str) -> str:
-    """A matplotlib figure as an embedded PNG image."""
+    """A matplotlib figure as an embedded PNG image.
+
+    Drawn once on an Agg canvas (``savefig`` draws a figure with a layout engine twice: once
+    to lay it out, once to render) and, when every pixel is opaque, as was every figure the
+    report draws on its white background, stored as RGB: the same pixels as an RGBA file,
+    which is a tenth larger and slower to compress.
+    """
+    fig.set_dpi(FIGURE_DPI)
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    rgba = np.asarray(canvas.buffer_rgba())
+    image = Image.fromarray(rgba)
+    if rgba[..., 3].min() == _OPAQUE:
+        image = image.convert("RGB")
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=FIGURE_DPI)
+    image.save(buf, format="png", dpi=(FIGURE_DPI, FIGURE_DPI))
     data = base64.b64encode(buf.getvalue()).decode("ascii")
     return f'<img class="figure" alt="{esc(alt)}" src="data:image/png;base64,{data}">'
 

@@ -9,6 +9,8 @@ tracks (bold where the system believed a drone), engagement outcomes and impact 
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection
@@ -33,6 +35,9 @@ _OUTCOME_STYLE = {  # event kind -> (marker, colour, label)
 }
 #: Sensor marker by type (coverage rings are dotted, whatever the type).
 _SENSOR_MARKERS = {"radar": "^", "rf_detector": "p", "eo_ir": "s", "acoustic": "h"}
+#: Zone styles: (face, edge, label colour, hatch).
+_NO_DEBRIS_STYLE = ("#e74c3c33", "#c0392b", "#922b21", "//")
+_LANDING_STYLE = ("#27ae6033", "#1e8449", "#1e8449", None)
 _DRONE_COLOURS = ("#e67e22", "#d35400", "#f39c12", "#c0392b", "#a0522d", "#e74c3c")
 
 
@@ -79,16 +84,7 @@ class MapLayers:
         for name, kind, p, r in self.sensors:
             ax.plot(*p, marker=_SENSOR_MARKERS.get(kind, "^"), ms=8, color="#1f5f99", zorder=5)
             ax.add_patch(Circle(p, r, fc="none", ec="#1f5f99", lw=1, ls=":"))
-            ax.annotate(
-                f"{name} ({r:.0f} km)",
-                (p[0], p[1] - r),
-                xytext=(0, 4),
-                textcoords="offset points",
-                fontsize=7,
-                color="#1f5f99",
-                ha="center",
-                clip_on=True,
-            )
+            _label(ax, f"{name} ({r:.0f} km)", (p[0], p[1] - r), (0, 4), 7, "#1f5f99", ha="center")
         ax.add_collection(LineCollection(self.background, colors="#b0b7bf", lw=0.6, zorder=1))
         colours = [_DRONE_COLOURS[i % len(_DRONE_COLOURS)] for i in self.drones]
         ax.add_collection(
@@ -102,95 +98,86 @@ class MapLayers:
         if not close_up:
             for raid in self.run.scenario.raids:
                 p = self.run.site.to_enu(raid.launch_area)[:2] * _KM
-                ax.annotate(
-                    f"{raid.name} ({raid.count})",
-                    p,
-                    xytext=(4, 4),
-                    textcoords="offset points",
-                    fontsize=8,
-                    color="#a04000",
-                    clip_on=True,
-                )
+                _label(ax, f"{raid.name} ({raid.count})", p, (4, 4), 8, "#a04000")
 
     def _site(self, ax: Axes, labels: bool) -> None:
         site = self.run.site
-        for name, poly in zip(site.no_debris_names, site.no_debris_polygons, strict=True):
-            ax.add_patch(
-                Polygon(poly * _KM, closed=True, fc="#e74c3c33", ec="#c0392b", lw=1, hatch="//")
-            )
-            if labels:
-                ax.annotate(
-                    name,
-                    poly.min(axis=0) * _KM,
-                    xytext=(0, -9),
-                    textcoords="offset points",
-                    fontsize=7,
-                    color="#922b21",
-                    clip_on=True,
-                )
-        for name, poly in zip(site.landing_names, site.landing_polygons, strict=True):
-            ax.add_patch(Polygon(poly * _KM, closed=True, fc="#27ae6033", ec="#1e8449", lw=1))
-            if labels:
-                ax.annotate(
-                    name,
-                    poly.min(axis=0) * _KM,
-                    xytext=(0, -9),
-                    textcoords="offset points",
-                    fontsize=7,
-                    color="#1e8449",
-                    clip_on=True,
-                )
+        _zones(ax, site.no_debris_names, site.no_debris_polygons, labels, *_NO_DEBRIS_STYLE)
+        _zones(ax, site.landing_names, site.landing_polygons, labels, *_LANDING_STYLE)
         for name, p, r in zip(site.asset_names, site.asset_pos, site.asset_radius_m, strict=True):
             ax.add_patch(Circle(p[:2] * _KM, r * _KM, fc="none", ec="black", lw=1, ls="--"))
             ax.plot(*(p[:2] * _KM), marker="*", ms=12, color="black", zorder=5)
-            ax.annotate(
-                name,
-                p[:2] * _KM,
-                xytext=(8, -12),
-                textcoords="offset points",
-                fontsize=8,
-                weight="bold",
-                clip_on=True,
-            )
+            _label(ax, name, p[:2] * _KM, (8, -12), 8, "black", weight="bold")
 
     def _events(self, ax: Axes, label: bool) -> None:
         ev = self.run.events
-        for kind, (marker, colour, _) in _OUTCOME_STYLE.items():
-            at = ev["pos"][ev["kind"] == kind] * _KM
+        impact = ev["kind"] == "impact"
+        in_zone = ev["in_no_debris_zone"].astype(bool)
+        # (rows, marker, size, face, edge, edge width, zorder): outcomes, then impacts on top.
+        layers = [
+            (ev["kind"] == kind, marker, 60, colour, "black", 0.5, 6)
+            for kind, (marker, colour, _) in _OUTCOME_STYLE.items()
+        ]
+        layers += [
+            (impact & ~in_zone, "v", 50, "#4d3b2a", "white", 0.6, 7),
+            (impact & in_zone, "v", 50, "#ff0000", "white", 0.6, 7),
+        ]
+        for rows, marker, size, face, edge, width, z in layers:
+            if not rows.any():  # an empty scatter draws nothing, but costs a millisecond
+                continue
+            at = ev["pos"][rows] * _KM
             ax.scatter(
                 at[:, 0],
                 at[:, 1],
                 marker=marker,
-                s=60,
-                c=colour,
-                edgecolors="black",
-                linewidths=0.5,
-                zorder=6,
-            )
-        impact = ev["kind"] == "impact"
-        in_zone = ev["in_no_debris_zone"].astype(bool)
-        for mask, colour in ((impact & ~in_zone, "#4d3b2a"), (impact & in_zone, "#ff0000")):
-            at = ev["pos"][mask] * _KM
-            ax.scatter(
-                at[:, 0],
-                at[:, 1],
-                marker="v",
-                s=50,
-                c=colour,
-                edgecolors="white",
-                linewidths=0.6,
-                zorder=7,
+                s=size,
+                c=face,
+                edgecolors=edge,
+                linewidths=width,
+                zorder=z,
             )
         if label:
             for k in np.flatnonzero(impact & (ev["object_id"] >= 0)):
-                ax.annotate(
-                    f"D{ev['object_id'][k]}",
-                    ev["pos"][k, :2] * _KM,
-                    xytext=(4, -3),
-                    textcoords="offset points",
-                    fontsize=7,
-                    clip_on=True,
-                )
+                _label(ax, f"D{ev['object_id'][k]}", ev["pos"][k, :2] * _KM, (4, -3), 7, "black")
+
+
+def _zones(
+    ax: Axes,
+    names: tuple[str, ...],
+    polygons: tuple[np.ndarray, ...],
+    labels: bool,
+    face: str,
+    edge: str,
+    label_colour: str,
+    hatch: str | None,
+) -> None:
+    """Areas (polygons, m) drawn filled, each labelled under its south-west corner."""
+    for name, poly in zip(names, polygons, strict=True):
+        ax.add_patch(Polygon(poly * _KM, closed=True, fc=face, ec=edge, lw=1, hatch=hatch))
+        if labels:
+            _label(ax, name, poly.min(axis=0) * _KM, (0, -9), 7, label_colour)
+
+
+def _label(
+    ax: Axes,
+    text: str,
+    at: tuple[float, float] | np.ndarray,
+    offset_pt: tuple[float, float],
+    size: float,
+    colour: str,
+    **style: Any,
+) -> None:
+    """Text ``offset_pt`` points from a map point (km), hidden when the point is off the map."""
+    ax.annotate(
+        text,
+        at,
+        xytext=offset_pt,
+        textcoords="offset points",
+        fontsize=size,
+        color=colour,
+        clip_on=True,
+        **style,
+    )
 
 
 def _legend(sensor_types: list[str], event_kinds: set[str]) -> list[Line2D]:

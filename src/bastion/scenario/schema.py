@@ -537,6 +537,10 @@ class Doctrine(Model):
     shoot_look_shoot: bool = True
     p_hostile_to_engage: Probability = 0.7  # weapons tight: class belief needed to fire
     p_friendly_to_hold: Probability = 0.6  # never engage bird/aircraft above this belief
+    unknown_below: Probability = 0.6  # a belief whose top class is below this is "unknown"
+    # Weapons tight: an unknown track closing on an asset this fast, this soon, is engaged.
+    unknown_closing_mps: NonNegative = 20.0
+    unknown_time_to_go_s: NonNegative = 120.0
     min_hits_to_engage: Annotated[int, Field(ge=1)] = 8  # an established track, not a young one
     soft_kill_reserve_s: NonNegative = 90.0  # prefer EW while this much time is left to go
     avoid_debris_in_no_debris_zones: bool = True
@@ -607,6 +611,7 @@ class Scenario(Model):
     doctrine: Doctrine = Field(default_factory=Doctrine)
     threat: ThreatWeights = Field(default_factory=ThreatWeights)
     tracker: Tracker = Field(default_factory=Tracker)
+    classifier: Literal["trained", "kinematic"] = "trained"  # docs/classification.md
     reported_outcome: ReportedOutcome | None = None
 
     @model_validator(mode="after")

@@ -11,6 +11,11 @@ Sound is slow: the array hears where the object *was*, R / c earlier. The bearin
 the retarded position ``p - v R / c`` (first order in v / c), so a bearing lags a crossing
 target by up to ``v R / c`` metres. Bearing error: σ_floor ⊕ θ_array / (1.6 √(2 SNR)). No
 line of sight is needed: sound bends around terrain and buildings.
+
+Each detection also carries the received sound level ``SL - TL`` (dB re 20 µPa, with the
+fluctuation's N(0, σ_fluct²)): with a track's range it gives the source level, the loudness
+that tells a piston engine from an electric motor or a jet (``level_db``; a false bearing
+carries the level at the detection threshold).
 """
 
 from __future__ import annotations
@@ -92,6 +97,11 @@ class AcousticArray:
         )
         floor, width = np.radians(c.sigma_azimuth_deg), np.radians(c.array_beamwidth_deg)
         at_threshold = 10.0 ** (c.detection_threshold_db / 10.0)
+        received = np.concatenate(
+            [snr_db[hit], np.full(false_polar.shape[0], c.detection_threshold_db)]
+        )
+        received += c.ambient_noise_db - c.array_gain_db
+        received += rng.normal(0.0, c.fluctuation_sigma_db, received.size)
         return bearing_batch(
             t=truth.t,
             sensor_id=self.sensor_id,
@@ -108,4 +118,5 @@ class AcousticArray:
             az_extent_rad=extent,
             max_range_m=c.max_range_m,
             rng=rng,
+            level_db=received,
         )

@@ -16,11 +16,12 @@ looks. Coverage analysis (:mod:`bastion.coverage`) uses both.
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
-from bastion.sensors.signature import Targets
+from bastion.sensors.signature import SignatureTable, Targets
+from bastion.sensors.terrain import Terrain
 from bastion.types import DetectionBatch, TrackTable, TruthBatch
 
 
@@ -40,3 +41,28 @@ class Sensor(Protocol):
     def look_pd(self, targets: Targets) -> np.ndarray:
         """Probability of detecting each target (N,) on one look, masking included."""
         ...
+
+
+class PlacedSensor:
+    """What every sensor model holds: its config and id, where it stands (ENU (3,), antenna
+    height included, read-only: sensors do not move), the run's signature table, and the
+    terrain that may mask it (None: a smooth Earth)."""
+
+    def __init__(
+        self,
+        config: Any,
+        position: np.ndarray,
+        signatures: SignatureTable | None,
+        terrain: Terrain | None,
+    ) -> None:
+        position = np.array(position, dtype=float)
+        if position.shape != (3,):
+            raise ValueError(
+                f"sensor {config.id}: position must have shape (3,), got {position.shape}"
+            )
+        position.flags.writeable = False
+        self.sensor_id: str = config.id
+        self.position = position
+        self.config = config
+        self.signatures = signatures or SignatureTable.empty()
+        self.terrain = terrain

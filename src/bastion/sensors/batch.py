@@ -66,20 +66,17 @@ def make_batch(
     Unmeasured components become NaN in ``z`` and zero rows/columns in ``R``.
     """
     n = z.shape[0]
-    z = np.where(measured, z, np.nan)
-    sigma = np.where(measured, sigma, 0.0)
-    R = np.zeros((n, 4, 4))
-    R[:, np.arange(4), np.arange(4)] = sigma**2
     order = rng.permutation(n)
-    rcs = np.full(n, np.nan) if rcs_dbsm is None else rcs_dbsm
+    R = np.zeros((n, 4, 4))
+    R.reshape(n, 16)[:, ::5] = np.where(measured, sigma[order], 0.0) ** 2  # the diagonal
     return DetectionBatch(
         t=t,
         sensor_id=sensor_id,
         sensor_pos=sensor_pos,
-        z=z[order],
-        R=R[order],
-        rcs_dbsm=rcs[order],
-        truth_id=truth_id.astype(np.int64)[order],
+        z=np.where(measured, z[order], np.nan),
+        R=R,
+        rcs_dbsm=np.full(n, np.nan) if rcs_dbsm is None else rcs_dbsm[order],
+        truth_id=truth_id[order].astype(np.int64, copy=False),
         az_start_rad=float(az_start_rad),
         az_extent_rad=float(az_extent_rad),
         max_range_m=float(max_range_m),

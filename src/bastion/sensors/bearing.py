@@ -3,6 +3,7 @@ see, their false alarms, and batches that hold azimuth (and elevation) only."""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -19,7 +20,7 @@ _HOUR_S = 3_600.0
 
 def periodic_looks(revisit_s: float, t_prev: float, t: float) -> int:
     """Looks at t = k · revisit_s that fall in (t_prev, t]."""
-    return int(max(np.floor(t / revisit_s) - np.floor(t_prev / revisit_s), 0.0))
+    return max(math.floor(t / revisit_s) - math.floor(t_prev / revisit_s), 0)
 
 
 def false_bearings(
@@ -33,6 +34,8 @@ def false_bearings(
     """Poisson(per_hour · seconds / 3600) false bearings, uniform in the sector and elevation
     band looked at -> polar rows (M, 3) with NaN range."""
     n = rng.poisson(per_hour * max(seconds, 0.0) / _HOUR_S) if az_extent > 0.0 else 0
+    if n == 0:  # the usual case: no arrays to build (and no draws are skipped)
+        return np.zeros((0, 3))
     return np.column_stack(
         [
             np.full(n, np.nan),

@@ -35,6 +35,10 @@ from bastion.sensors.batch import TWO_PI
 #: Spread of clutter residue's radial speed above the clutter notch, m/s.
 _CLUTTER_SPEED_SPREAD_MPS = 2.0
 
+#: No false alarms from one source (read-only: ``draw`` concatenates, never writes into them).
+_NO_POLAR, _NO_RATE = np.zeros((0, 3)), np.zeros(0)
+_NO_POLAR.flags.writeable = _NO_RATE.flags.writeable = False
+
 
 @dataclass(frozen=True, slots=True)
 class FalseAlarms:
@@ -97,6 +101,12 @@ class RadarClutter:
         self.clutter_max_range_m = float(
             np.clip(ground_horizon, config.min_range_m, config.max_range_m)
         )
+        self._noise_cells = noise_cells_per_scan(config, coverage_rad)
+        self._max_elevation_rad = np.radians(config.max_elevation_deg)
+        self._residue_elevation_rad = (
+            np.radians(config.clutter_elevation_scale_deg),
+            np.radians(config.false_alarm_max_elevation_deg),
+        )
 
     def draw(
         self,
@@ -123,12 +133,14 @@ class RadarClutter:
         self, start: float, width: float, scans: float, rng: np.random.Generator
     ) -> tuple[np.ndarray, np.ndarray]:
         c = self.config
-        n = rng.poisson(c.pfa * noise_cells_per_scan(c, self.coverage_rad) * scans)
+        n = rng.poisson(c.pfa * self._noise_cells * scans)
+        if n == 0:  # the usual case: skip building empty arrays (no draws are skipped)
+            return _NO_POLAR, _NO_RATE
         polar = np.column_stack(
             [
                 rng.uniform(c.min_range_m, c.max_range_m, n),
                 start + rng.uniform(0.0, width, n),
-                rng.uniform(0.0, np.radians(c.max_elevation_deg), n),
+                rng.uniform(0.0, self._max_elevation_rad, n),
             ]
         )
         return polar, rng.uniform(-c.max_range_rate_mps, c.max_range_rate_mps, n)
@@ -138,16 +150,13 @@ class RadarClutter:
     ) -> tuple[np.ndarray, np.ndarray]:
         c = self.config
         n = rng.poisson(c.false_alarms_per_scan * scans)
+        if n == 0:
+            return _NO_POLAR, _NO_RATE
         polar = np.column_stack(
             [
                 rng.uniform(c.min_range_m, self.clutter_max_range_m, n),
                 start + rng.uniform(0.0, width, n),
-                _truncated_exponential(
-                    np.radians(c.clutter_elevation_scale_deg),
-                    np.radians(c.false_alarm_max_elevation_deg),
-                    n,
-                    rng,
-                ),
+                _truncated_exponential(*self._residue_elevation_rad, n, rng),
             ]
         )
         return polar, self._slow_speeds(n, rng)

@@ -31,11 +31,14 @@ cue when it recognised the object and a type cue when it identified it. It decid
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from scipy.special import ndtr
 
 from bastion.frames import enu_to_polar
 from bastion.scenario.schema import Environment, EoIrConfig
+from bastion.sensors.base import PlacedSensor
 from bastion.sensors.batch import TWO_PI
 from bastion.sensors.bearing import (
     AZIMUTH_ELEVATION,
@@ -71,6 +74,9 @@ _TTPF_SATURATED = 50.0
 #: Spread of the contrast threshold, in natural-log units of contrast.
 _CONTRAST_SPREAD = 0.5
 
+#: Rows and polar coordinates of the objects in view when the camera is not looking.
+_NOTHING_IN_VIEW = (np.zeros(0, dtype=np.intp), np.zeros((0, 3)))
+
 #: Class codes of object kinds (ObjectKind -> CLASSES index).
 _CLASS_OF_KIND = np.array([CLASSES.index(k.name.lower()) for k in ObjectKind], dtype=np.int8)
 
@@ -92,8 +98,10 @@ def wrap_pi(angle: np.ndarray | float) -> np.ndarray:
     return np.mod(np.asarray(angle) + np.pi, TWO_PI) - np.pi
 
 
-class EoIrCamera:
+class EoIrCamera(PlacedSensor):
     """A pan-tilt EO/IR camera at ``position`` (ENU, mast height included)."""
+
+    config: EoIrConfig
 
     def __init__(
         self,
@@ -103,12 +111,7 @@ class EoIrCamera:
         signatures: SignatureTable | None = None,
         terrain: Terrain | None = None,
     ) -> None:
-        self.sensor_id = config.id
-        self.position = np.array(position, dtype=float)
-        self.position.flags.writeable = False
-        self.config = config
-        self.signatures = signatures or SignatureTable.empty()
-        self.terrain = terrain
+        super().__init__(config, position, signatures, terrain)
         self.revisit_s = config.frame_interval_s
         beta = KOSCHMIEDER / environment.visibility_m
         self._channels = []  # (R_50 m, extinction 1/m)
@@ -118,7 +121,16 @@ class EoIrCamera:
             self._channels.append(
                 (config.thermal_detection_range_m, config.thermal_extinction_ratio * beta)
             )
-        self.boresight = np.radians([config.rest_azimuth_deg, config.rest_elevation_deg])
+        # Per-call constants: half the field of view (az, el), the slew rate, the noise floors,
+        # each task's N50 and the log of the inherent over the threshold contrast.
+        self._half_fov = 0.5 * np.radians([config.fov_azimuth_deg, config.fov_elevation_deg])
+        self._slew_rate = np.radians(config.slew_rate_deg_s)
+        self._sigma_az = np.radians(config.sigma_azimuth_deg)
+        self._sigma_el = np.radians(config.sigma_elevation_deg)
+        self._n50 = np.array([N50[task] for task in TASKS])[:, None]
+        self._log_contrast0 = np.log(config.inherent_contrast / config.threshold_contrast)
+        rest = np.radians([config.rest_azimuth_deg, config.rest_elevation_deg])
+        self.boresight = (float(rest[0]), float(rest[1]))  # azimuth, elevation (rad)
         self.settled_at = 0.0  # time the boresight came to rest on its current aim
         self.cue_id = -1  # track id it is looking at, -1 none
         self._cue_state = np.zeros(6)  # that track's (e, n, u, ve, vn, vu) at _cue_t
@@ -130,21 +142,31 @@ class EoIrCamera:
     def task_probabilities(self, targets: Targets, tasks: tuple[str, ...]) -> np.ndarray:
         """Probability (T, N) of each task (detect, recognise, identify) for a camera pointed
         at the targets: best channel of P(N / N50) · P_contrast; 0 out of range or sight."""
-        c = self.config
-        slant = np.linalg.norm(targets.pos - self.position, axis=-1)
         n50 = np.array([N50[task] for task in tasks])[:, None]
-        p = np.zeros((len(tasks), slant.size))
+        return self._task_probabilities(targets.pos, targets.sig.size_m, n50)
+
+    def _task_probabilities(
+        self, pos: np.ndarray, size_m: np.ndarray, n50: np.ndarray
+    ) -> np.ndarray:
+        """``task_probabilities`` of objects at ``pos`` (N, 3) of critical size ``size_m``
+        (N,), for the tasks of N50 ``n50`` (T, 1)."""
+        c = self.config
+        slant = np.linalg.norm(pos - self.position, axis=-1)
+        seen = np.flatnonzero(slant <= c.max_range_m)
+        if seen.size:
+            seen = seen[line_of_sight(self.position, pos[seen], self.terrain)]
+        p = np.zeros((n50.shape[0], slant.size))
+        if seen.size == 0:
+            return p
+        slant, size_ratio = slant[seen], size_m[seen] / c.reference_size_m
+        best = np.zeros((n50.shape[0], seen.size))
         with np.errstate(divide="ignore"):
             for r50, beta in self._channels:
-                cycles = N50["detect"] * (targets.sig.size_m / c.reference_size_m) * (r50 / slant)
-                log_contrast = np.log(c.inherent_contrast / c.threshold_contrast) - beta * slant
-                contrast = ndtr(log_contrast / _CONTRAST_SPREAD)
-                p = np.maximum(p, ttpf(cycles[None, :] / n50) * contrast[None, :])
-        seen = slant <= c.max_range_m
-        if seen.any():
-            idx = np.flatnonzero(seen)
-            seen[idx] = line_of_sight(self.position, targets.pos[idx], self.terrain)
-        return np.where(seen[None, :], p, 0.0)
+                cycles = N50["detect"] * size_ratio * (r50 / slant)
+                contrast = ndtr((self._log_contrast0 - beta * slant) / _CONTRAST_SPREAD)
+                best = np.maximum(best, ttpf(cycles[None, :] / n50) * contrast[None, :])
+        p[:, seen] = best
+        return p
 
     def look_pd(self, targets: Targets) -> np.ndarray:
         """Detection probability of one frame with the camera pointed at each target."""
@@ -185,29 +207,26 @@ class EoIrCamera:
         if self.cue_id < 0:
             return
         aim_pos = self._cue_state[:3] + self._cue_state[3:] * (t - self._cue_t)
-        aim = enu_to_polar(aim_pos - self.position)[1:]
-        delta = np.array([wrap_pi(aim[0] - self.boresight[0]), aim[1] - self.boresight[1]])
-        rate = np.radians(self.config.slew_rate_deg_s)
-        need_s = float(np.max(np.abs(delta))) / rate
-        half_fov = 0.5 * np.radians([self.config.fov_azimuth_deg, self.config.fov_elevation_deg])
-        on_target = np.all(np.abs(delta) <= 0.5 * half_fov)
-        step = np.clip(delta, -rate * (t - t_prev), rate * (t - t_prev))
-        self.boresight = np.array(
-            [np.mod(self.boresight[0] + step[0], TWO_PI), self.boresight[1] + step[1]]
-        )
+        _, aim_az, aim_el = enu_to_polar(aim_pos - self.position).tolist()
+        # Scalar arithmetic in Python floats: the same IEEE operations as numpy's, and cheaper.
+        az, el = self.boresight
+        d_az, d_el = (aim_az - az + math.pi) % TWO_PI - math.pi, aim_el - el  # as wrap_pi
+        rate = self._slew_rate
+        need_s = max(abs(d_az), abs(d_el)) / rate
+        on_target = abs(d_az) <= 0.5 * self._half_fov[0] and abs(d_el) <= 0.5 * self._half_fov[1]
+        most = rate * (t - t_prev)
+        step_az, step_el = min(max(d_az, -most), most), min(max(d_el, -most), most)
+        self.boresight = ((az + step_az) % TWO_PI, el + step_el)
         # A real slew (or one that only just ended) restarts the settling clock; small
         # corrections while following a target do not.
-        if not on_target or np.isinf(self.settled_at):
+        if not on_target or math.isinf(self.settled_at):
             reached = need_s <= (t - t_prev) * (1.0 + 1e-9)
             self.settled_at = t_prev + need_s + self.config.settle_s if reached else np.inf
 
     def _in_view(self, polar: np.ndarray) -> np.ndarray:
-        c = self.config
         d_az = wrap_pi(polar[:, 1] - self.boresight[0]) * np.cos(polar[:, 2])
         d_el = polar[:, 2] - self.boresight[1]
-        return (np.abs(d_az) <= 0.5 * np.radians(c.fov_azimuth_deg)) & (
-            np.abs(d_el) <= 0.5 * np.radians(c.fov_elevation_deg)
-        )
+        return (np.abs(d_az) <= self._half_fov[0]) & (np.abs(d_el) <= self._half_fov[1])
 
     # -- one tick ----------------------------------------------------------------------------
 
@@ -216,48 +235,51 @@ class EoIrCamera:
         self._slew(t_prev, truth.t)
         frames = periodic_looks(c.frame_interval_s, t_prev, truth.t)
         looking = truth.t >= self.settled_at and frames > 0
-        half_az = 0.5 * np.radians(c.fov_azimuth_deg)
-        flying = np.flatnonzero(truth.status == ObjectStatus.FLYING)
-        polar = enu_to_polar(truth.pos[flying] - self.position)
-        rows = flying[self._in_view(polar)] if looking else flying[:0]
+        (half_az, half_el), (az, el) = self._half_fov, self.boresight
+        rows, polar = _NOTHING_IN_VIEW
+        if looking:  # only a settled camera on a frame sees anything: skip the geometry else
+            flying = np.flatnonzero(truth.status == ObjectStatus.FLYING)
+            polar = enu_to_polar(truth.pos[flying] - self.position)
+            in_view = self._in_view(polar)
+            rows, polar = flying[in_view], polar[in_view]
         extent = 2.0 * half_az if looking else 0.0
-        az_start = float(np.mod(self.boresight[0] - half_az, TWO_PI))
+        az_start = float(np.mod(az - half_az, TWO_PI))
         if rows.size == 0 and c.false_alarms_per_hour == 0.0:
             return no_bearings(self, truth.t, AZIMUTH_ELEVATION, az_start, extent)
-        targets = self.signatures.targets(truth, rows)
-        u = rng.random(len(targets))
-        tasks = _over_frames(self.task_probabilities(targets, TASKS), frames)
-        hit, recognised, identified = u < tasks
-        sig = targets.sig
-        el_band = self.boresight[1] + 0.5 * np.radians(c.fov_elevation_deg) * np.array([-1.0, 1.0])
+        ids = truth.object_id[rows]
+        size_m, identity = self.signatures.columns(ids, "size_m", "identity")
+        u = rng.random(rows.size)
+        tasks = self._task_probabilities(truth.pos[rows], size_m, self._n50)
+        hit, recognised, identified = u < _over_frames(tasks, frames)
         false_polar = false_bearings(
             c.false_alarms_per_hour,
             truth.t - t_prev,
-            float(self.boresight[0] - half_az),
+            float(az - half_az),
             extent,
-            (float(el_band[0]), float(el_band[1])),
+            (float(el - half_el), float(el + half_el)),
             rng,
         )
         n_false = false_polar.shape[0]
         no_cue = np.full(n_false, -1, dtype=np.int8)
+        n_hit = int(hit.sum())
         return bearing_batch(
             t=truth.t,
             sensor_id=self.sensor_id,
             sensor_pos=self.position,
             measured=AZIMUTH_ELEVATION,
-            polar=enu_to_polar(targets.pos[hit] - self.position),
-            sigma_az=np.full(int(hit.sum()), np.radians(c.sigma_azimuth_deg)),
-            sigma_el=np.full(int(hit.sum()), np.radians(c.sigma_elevation_deg)),
-            truth_id=targets.truth_id[hit],
+            polar=polar[hit],
+            sigma_az=np.full(n_hit, self._sigma_az),
+            sigma_el=np.full(n_hit, self._sigma_el),
+            truth_id=ids[hit],
             false_polar=false_polar,
-            false_sigma_az=float(np.radians(c.sigma_azimuth_deg)),
-            false_sigma_el=float(np.radians(c.sigma_elevation_deg)),
+            false_sigma_az=float(self._sigma_az),
+            false_sigma_el=float(self._sigma_el),
             az_start_rad=az_start,
             az_extent_rad=extent,
             max_range_m=c.max_range_m,
             rng=rng,
             class_cue=np.concatenate(
-                [np.where(recognised, _CLASS_OF_KIND[sig.kind], -1)[hit], no_cue]
+                [np.where(recognised, _CLASS_OF_KIND[truth.kind[rows]], -1)[hit], no_cue]
             ),
-            type_cue=np.concatenate([np.where(identified, sig.identity, -1)[hit], no_cue]),
+            type_cue=np.concatenate([np.where(identified, identity, -1)[hit], no_cue]),
         )

@@ -28,6 +28,7 @@ import numpy as np
 
 from bastion.frames import enu_to_polar
 from bastion.scenario.schema import RadarConfig
+from bastion.sensors.base import PlacedSensor
 from bastion.sensors.batch import MONOPULSE_SLOPE, TWO_PI, make_batch, noisy, snr_sigma
 from bastion.sensors.clutter import ClutterCellEnu, RadarClutter
 from bastion.sensors.rcs import aspect_angle, pattern_gain
@@ -40,17 +41,24 @@ from bastion.types import DetectionBatch, ObjectStatus, TrackTable, TruthBatch
 #: Floor on an RCS before it is put in dB (-100 dBsm).
 _MIN_RCS_M2 = 1e-10
 
+#: ``_detect_targets`` of a look that found nothing (read-only: only ever copied from).
+_NO_TARGETS = (np.zeros((0, 4)), np.zeros(0), np.zeros(0), np.zeros(0, dtype=np.int64), np.zeros(0))
+for _empty in _NO_TARGETS:
+    _empty.flags.writeable = False
+
 
 def radial_speed(rel_pos: np.ndarray, vel: np.ndarray) -> np.ndarray:
     """Range rate (m/s, positive receding) of targets at ``rel_pos`` from a still sensor."""
     rng = np.linalg.norm(rel_pos, axis=-1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(rng > 0.0, np.einsum("...i,...i->...", rel_pos, vel) / rng, 0.0)
+    dot = np.einsum("...i,...i->...", rel_pos, vel)
+    return np.divide(dot, rng, out=np.zeros_like(dot), where=rng > 0.0)
 
 
-class SurveillanceRadar:
+class SurveillanceRadar(PlacedSensor):
     """A rotating or electronically scanned surveillance radar at ``position`` (ENU, antenna
     height included)."""
+
+    config: RadarConfig
 
     def __init__(
         self,
@@ -60,17 +68,8 @@ class SurveillanceRadar:
         terrain: Terrain | None = None,
         clutter_cells: tuple[ClutterCellEnu, ...] = (),
     ) -> None:
-        position = np.array(position, dtype=float)
-        if position.shape != (3,):
-            raise ValueError(
-                f"radar {config.id}: position must have shape (3,), got {position.shape}"
-            )
-        position.flags.writeable = False
-        self.sensor_id = config.id
-        self.position = position
-        self.config = config
-        self.signatures = signatures or SignatureTable.empty()
-        self.terrain = terrain
+        super().__init__(config, position, signatures, terrain)
+        position = self.position
         self.snr_ref = swerling_snr(config.reference_pd, config.pfa, config.swerling)
         self.scan = (
             RotatingScan(config.scan_period_s)
@@ -85,6 +84,21 @@ class SurveillanceRadar:
         coverage = TWO_PI if config.scan == "rotating" else np.radians(config.sector_width_deg)
         self.clutter = RadarClutter(config, position, coverage, clutter_cells)
         self.measured = np.array([True, True, True, config.measures_range_rate])
+        # Per-call constants, worked out once: the threshold SNR (a false alarm's mean SNR),
+        # the factor of the threshold RCS, the elevation limit and each component's noise model
+        # (floor, resolution or None, slope).
+        self._threshold_snr = -np.log(config.pfa)
+        self._threshold_rcs_factor = config.reference_rcs_m2 * (self._threshold_snr / self.snr_ref)
+        self._max_elevation_rad = np.radians(config.max_elevation_deg)
+        c = config
+        bw_az = None if c.beamwidth_azimuth_deg is None else np.radians(c.beamwidth_azimuth_deg)
+        bw_el = None if c.beamwidth_elevation_deg is None else np.radians(c.beamwidth_elevation_deg)
+        self._noise_model = (
+            (c.sigma_range_m, c.range_resolution_m, 1.0),
+            (np.radians(c.sigma_azimuth_deg), bw_az, MONOPULSE_SLOPE),
+            (np.radians(c.sigma_elevation_deg), bw_el, MONOPULSE_SLOPE),
+            (c.sigma_range_rate_mps, c.velocity_resolution_mps, 1.0),
+        )
 
     def cue(self, tracks: TrackTable) -> None:
         """A surveillance radar searches on its own: cues change nothing."""
@@ -106,62 +120,76 @@ class SurveillanceRadar:
 
     def threshold_rcs_m2(self, range_m: np.ndarray) -> np.ndarray:
         """RCS whose mean SNR at ``range_m`` equals the detection threshold, -ln(Pfa)."""
-        c = self.config
-        return (
-            c.reference_rcs_m2
-            * (-np.log(c.pfa) / self.snr_ref)
-            * (range_m / c.reference_range_m) ** 4
-        )
+        return self._threshold_rcs_factor * (range_m / self.config.reference_range_m) ** 4
 
     def aspect_rcs_m2(self, targets: Targets) -> np.ndarray:
         """Each target's RCS toward this radar: the mean times its aspect pattern's gain."""
-        aspect = aspect_angle(targets.pos, targets.vel, self.position)
-        return targets.rcs_m2 * pattern_gain(targets.sig.patterns, targets.sig.rcs_pattern, aspect)
+        sig = targets.sig
+        return self._aspect_rcs(
+            targets.pos, targets.vel, targets.rcs_m2, sig.patterns, sig.rcs_pattern
+        )
 
-    def _geometry(self, targets: Targets) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """Polar coordinates (N, 3), range rate, aspect RCS and mean SNR of each target."""
-        rel = targets.pos - self.position
-        polar = enu_to_polar(rel)
-        rcs = self.aspect_rcs_m2(targets)
-        return polar, radial_speed(rel, targets.vel), rcs, self.snr(polar[:, 0], rcs)
+    def _aspect_rcs(
+        self,
+        pos: np.ndarray,
+        vel: np.ndarray,
+        rcs_m2: np.ndarray,
+        patterns: np.ndarray,
+        pattern: np.ndarray,
+    ) -> np.ndarray:
+        aspect = aspect_angle(pos, vel, self.position)
+        return rcs_m2 * pattern_gain(patterns, pattern, aspect)
 
-    def _observable(self, targets: Targets, polar: np.ndarray, v_r: np.ndarray) -> np.ndarray:
+    def _radar_equation(
+        self,
+        pos: np.ndarray,
+        vel: np.ndarray,
+        range_m: np.ndarray,
+        rcs_m2: np.ndarray,
+        patterns: np.ndarray,
+        pattern: np.ndarray,
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Aspect RCS, mean SNR and single-look Pd of targets the radar can see."""
+        rcs = self._aspect_rcs(pos, vel, rcs_m2, patterns, pattern)
+        snr = self.snr(range_m, rcs)
+        return rcs, snr, swerling_pd(snr, self.config.pfa, self.config.swerling)
+
+    def _observable(self, pos: np.ndarray, polar: np.ndarray, v_r: np.ndarray) -> np.ndarray:
+        """Which targets at ``pos`` (N, 3) the radar can see at all: range window, elevation
+        limit, clutter notch, then (the costly test, on the survivors) line of sight."""
         c = self.config
         ok = (
             (polar[:, 0] >= c.min_range_m)
             & (polar[:, 0] <= c.max_range_m)
-            & (polar[:, 2] <= np.radians(c.max_elevation_deg))
+            & (polar[:, 2] <= self._max_elevation_rad)
             & (np.abs(v_r) >= c.min_detectable_velocity_mps)
         )
         if ok.any():
             idx = np.flatnonzero(ok)
-            ok[idx] = line_of_sight(self.position, targets.pos[idx], self.terrain)
+            ok[idx] = line_of_sight(self.position, pos[idx], self.terrain)
         return ok
-
-    def _look(self, targets: Targets) -> tuple[np.ndarray, ...]:
-        """Polar coordinates, range rate, aspect RCS, mean SNR and look Pd of each target."""
-        polar, v_r, rcs, snr = self._geometry(targets)
-        pd = swerling_pd(snr, self.config.pfa, self.config.swerling)
-        return polar, v_r, rcs, snr, np.where(self._observable(targets, polar, v_r), pd, 0.0)
 
     def look_pd(self, targets: Targets) -> np.ndarray:
         """Probability of detecting each target (N,) on one look at it, masking included."""
-        return self._look(targets)[-1]
+        rel = targets.pos - self.position
+        polar = enu_to_polar(rel)
+        seen = np.flatnonzero(self._observable(targets.pos, polar, radial_speed(rel, targets.vel)))
+        pd = np.zeros(len(targets))
+        pd[seen] = self._radar_equation(
+            targets.pos[seen],
+            targets.vel[seen],
+            polar[seen, 0],
+            targets.rcs_m2[seen],
+            targets.sig.patterns,
+            targets.sig.rcs_pattern[seen],
+        )[2]
+        return pd
 
     def observe(self, truth: TruthBatch, t_prev: float, rng: np.random.Generator) -> DetectionBatch:
         """Detections made in (t_prev, truth.t]: targets the scan looked at, and false alarms."""
         c = self.config
         t = truth.t
-        flying = np.flatnonzero(truth.status == ObjectStatus.FLYING)
-        az = enu_to_polar(truth.pos[flying] - self.position)[:, 1]
-        looks = self.scan.looks(az, t_prev, t)
-        targets = self.signatures.targets(truth, flying[looks > 0])
-        looks = looks[looks > 0]
-
-        polar, v_r, rcs, snr, pd = self._look(targets)
-        hit = rng.random(pd.size) < 1.0 - (1.0 - pd) ** looks
-        polar, v_r, rcs, snr = polar[hit], v_r[hit], rcs[hit], snr[hit]
-        modulation = targets.sig.modulation_hz[hit]
+        z_true, rcs, snr, truth_id, modulation = self._detect_targets(truth, t_prev, rng)
 
         sector = self.scan.sector(t_prev, t)
         fa = self.clutter.draw(
@@ -173,12 +201,12 @@ class SurveillanceRadar:
         fa_rcs = self.threshold_rcs_m2(fa.polar[:, 0])
         n_fa = fa.polar.shape[0]
 
-        sigma = self._sigmas(np.concatenate([snr, np.full(n_fa, -np.log(c.pfa))]))
+        sigma = self._sigmas(np.concatenate([snr, np.full(n_fa, self._threshold_snr)]))
         # False alarms are drawn at random positions already; noise on top would only blur
         # where they may lie (below the ground, beyond the range limits).
         z = np.concatenate(
             [
-                noisy(np.column_stack([polar, v_r]), sigma[: snr.size], rng),
+                noisy(z_true, sigma[: snr.size], rng),
                 np.column_stack([fa.polar, fa.range_rate]),
             ]
         )
@@ -193,7 +221,7 @@ class SurveillanceRadar:
             measured=self.measured,
             z=z,
             sigma=sigma,
-            truth_id=np.concatenate([targets.truth_id[hit], np.full(n_fa, -1)]),
+            truth_id=np.concatenate([truth_id, np.full(n_fa, -1)]),
             az_start_rad=sector[0],
             az_extent_rad=sector[1],
             max_range_m=c.max_range_m,
@@ -202,19 +230,48 @@ class SurveillanceRadar:
             micro_doppler_hz=micro,
         )
 
+    def _detect_targets(
+        self, truth: TruthBatch, t_prev: float, rng: np.random.Generator
+    ) -> tuple[np.ndarray, ...]:
+        """The objects detected in (t_prev, truth.t]: their true (R, az, el, v_r) (N, 4),
+        aspect RCS, mean SNR, object ids and micro-Doppler modulation.
+
+        Every object the scan looked at draws its chance of detection; the radar equation is
+        only worked out for those the radar can see at all (the others' chance is 0).
+        """
+        flying = np.flatnonzero(truth.status == ObjectStatus.FLYING)
+        rel = truth.pos[flying] - self.position
+        polar = enu_to_polar(rel)
+        looks = self.scan.looks(polar[:, 1], t_prev, truth.t)
+        looked = looks > 0
+        rows, looks, polar, rel = flying[looked], looks[looked], polar[looked], rel[looked]
+        u = rng.random(rows.size)
+        pos, vel = truth.pos[rows], truth.vel[rows]
+        v_r = radial_speed(rel, vel)
+        seen = np.flatnonzero(self._observable(pos, polar, v_r))
+        if seen.size == 0:
+            return _NO_TARGETS
+        ids = truth.object_id[rows[seen]]
+        pattern, modulation = self.signatures.columns(ids, "rcs_pattern", "modulation_hz")
+        rcs, snr, pd = self._radar_equation(
+            pos[seen],
+            vel[seen],
+            polar[seen, 0],
+            truth.rcs_m2[rows[seen]],
+            self.signatures.sig.patterns,
+            pattern,
+        )
+        hit = u[seen] < 1.0 - (1.0 - pd) ** looks[seen]
+        found = seen[hit]
+        z_true = np.column_stack([polar[found], v_r[found]])
+        return z_true, rcs[hit], snr[hit], ids[hit], modulation[hit]
+
     def _sigmas(self, snr: np.ndarray) -> np.ndarray:
         """Per-row measurement sigmas (N, 4) at mean SNR ``snr``."""
-        c = self.config
-        bw_az = None if c.beamwidth_azimuth_deg is None else np.radians(c.beamwidth_azimuth_deg)
-        bw_el = None if c.beamwidth_elevation_deg is None else np.radians(c.beamwidth_elevation_deg)
-        return np.column_stack(
-            [
-                snr_sigma(c.sigma_range_m, c.range_resolution_m, snr),
-                snr_sigma(np.radians(c.sigma_azimuth_deg), bw_az, snr, MONOPULSE_SLOPE),
-                snr_sigma(np.radians(c.sigma_elevation_deg), bw_el, snr, MONOPULSE_SLOPE),
-                snr_sigma(c.sigma_range_rate_mps, c.velocity_resolution_mps, snr),
-            ]
-        )
+        sigma = np.empty((snr.size, 4))
+        for k, (floor, resolution, slope) in enumerate(self._noise_model):
+            sigma[:, k] = floor if resolution is None else snr_sigma(floor, resolution, snr, slope)
+        return sigma
 
     def _micro_doppler(
         self, modulation_hz: np.ndarray, snr: np.ndarray, rng: np.random.Generator

@@ -26,6 +26,7 @@ from scipy.special import ndtr
 
 from bastion.frames import enu_to_polar
 from bastion.scenario.schema import RfDetectorConfig
+from bastion.sensors.base import PlacedSensor
 from bastion.sensors.batch import MONOPULSE_SLOPE, TWO_PI, snr_sigma
 from bastion.sensors.bearing import (
     AZIMUTH_ONLY,
@@ -57,8 +58,10 @@ def free_space_loss_db(distance_m: np.ndarray, frequency_hz: np.ndarray) -> np.n
     return 20.0 * np.log10(d) + 20.0 * np.log10(frequency_hz) - 147.55
 
 
-class RfDetector:
+class RfDetector(PlacedSensor):
     """A direction-finding RF detector at ``position`` (ENU, antenna height included)."""
+
+    config: RfDetectorConfig
 
     def __init__(
         self,
@@ -67,16 +70,16 @@ class RfDetector:
         signatures: SignatureTable | None = None,
         terrain: Terrain | None = None,
     ) -> None:
-        self.sensor_id = config.id
-        self.position = np.array(position, dtype=float)
-        self.position.flags.writeable = False
-        self.config = config
-        self.signatures = signatures or SignatureTable.empty()
-        self.terrain = terrain
+        super().__init__(config, position, signatures, terrain)
         self.revisit_s = config.revisit_s
         self._freq = np.array([EMITTERS[name][0] for name in EMITTER_TYPES])
         self._eirp = np.array([EMITTERS[name][1] for name in EMITTER_TYPES])
         self._hears = np.array([name in config.hears for name in EMITTER_TYPES])
+        self._hears_codes = np.flatnonzero(self._hears)
+        # Bearing error model (floor, DF beamwidth) and a false bearing's error, at threshold.
+        self._df = np.radians(config.sigma_azimuth_deg), np.radians(config.df_beamwidth_deg)
+        at_threshold = np.array(10.0 ** (SENSITIVITY_SNR_DB / 10.0))
+        self._false_sigma_az = float(snr_sigma(*self._df, at_threshold, MONOPULSE_SLOPE))
 
     def cue(self, tracks: TrackTable) -> None:
         """An RF detector listens all round: cues change nothing."""
@@ -115,8 +118,6 @@ class RfDetector:
         false_polar = false_bearings(
             c.false_alarms_per_hour, truth.t - t_prev, 0.0, extent, (0.0, 0.0), rng
         )
-        floor, df = np.radians(c.sigma_azimuth_deg), np.radians(c.df_beamwidth_deg)
-        at_threshold = 10.0 ** (SENSITIVITY_SNR_DB / 10.0)
         emitter = targets.sig.emitter[hit]
         return bearing_batch(
             t=truth.t,
@@ -124,17 +125,17 @@ class RfDetector:
             sensor_pos=self.position,
             measured=AZIMUTH_ONLY,
             polar=enu_to_polar(targets.pos[hit] - self.position),
-            sigma_az=snr_sigma(floor, df, snr, MONOPULSE_SLOPE),
+            sigma_az=snr_sigma(*self._df, snr, MONOPULSE_SLOPE),
             sigma_el=np.zeros(emitter.size),
             truth_id=targets.truth_id[hit],
             false_polar=false_polar,
-            false_sigma_az=float(snr_sigma(floor, df, np.array(at_threshold), MONOPULSE_SLOPE)),
+            false_sigma_az=self._false_sigma_az,
             false_sigma_el=0.0,
             az_start_rad=0.0,
             az_extent_rad=extent,
             max_range_m=c.max_range_m,
             rng=rng,
             emitter_type=np.concatenate(
-                [emitter, rng.choice(np.flatnonzero(self._hears), false_polar.shape[0])]
+                [emitter, rng.choice(self._hears_codes, false_polar.shape[0])]
             ),
         )

@@ -16,7 +16,7 @@ engine modulation (JEM) about 2 kHz, a light aircraft's propeller 2 blades at 2,
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -55,9 +55,10 @@ class Signatures:
     def __len__(self) -> int:
         return int(self.kind.shape[0])
 
-    def take(self, idx: np.ndarray) -> Signatures:
+    def take(self, idx: np.ndarray, kind: np.ndarray | None = None) -> Signatures:
+        """Rows ``idx``; ``kind``, when given, replaces the rows' kinds."""
         return Signatures(
-            kind=self.kind[idx],
+            kind=self.kind[idx] if kind is None else kind,
             rcs_pattern=self.rcs_pattern[idx],
             modulation_hz=self.modulation_hz[idx],
             source_level_db=self.source_level_db[idx],
@@ -185,8 +186,12 @@ def signatures_from_rows(
 def is_emitting(emitter: np.ndarray, nav_mode: np.ndarray) -> np.ndarray:
     """A drone's radio is on while it is flown by remote control, and still after its control
     link is jammed (its own downlink keeps transmitting); an autonomous drone is silent."""
-    remote = (nav_mode == NavMode.REMOTE) | (nav_mode == NavMode.LINK_LOST)
-    return (emitter >= 0) & remote
+    return (emitter >= 0) & _radio_on(nav_mode)
+
+
+def _radio_on(nav_mode: np.ndarray) -> np.ndarray:
+    """Whether an object in this navigation mode uses its radio, if it has one."""
+    return (nav_mode == NavMode.REMOTE) | (nav_mode == NavMode.LINK_LOST)
 
 
 class SignatureTable:
@@ -243,19 +248,29 @@ class SignatureTable:
 
     def lookup(self, name: str, object_id: np.ndarray) -> np.ndarray:
         """One signature column for these object ids (a cheap filter before ``targets``)."""
-        return getattr(self._rows, name)[self._index(object_id)]
+        return self.columns(object_id, name)[0]
+
+    def columns(self, object_id: np.ndarray, *names: str) -> tuple[np.ndarray, ...]:
+        """Some signature columns for these object ids, without building a whole ``Targets``."""
+        idx = self._index(object_id)
+        return tuple(getattr(self._rows, name)[idx] for name in names)
 
     def emitting(self, truth: TruthBatch, rows: np.ndarray) -> np.ndarray:
-        """Whether the truth's objects ``rows`` have their radio on now (N,) bool."""
-        code = self.lookup("emitter", truth.object_id[rows])
-        return is_emitting(code, truth.nav_mode[rows])
+        """Whether the truth's objects ``rows`` have their radio on now (N,) bool.
+
+        The navigation mode rules most objects out; radios are looked up for the rest only.
+        """
+        on = _radio_on(truth.nav_mode[rows])
+        if on.any():
+            idx = np.flatnonzero(on)
+            on[idx] = self.lookup("emitter", truth.object_id[rows[idx]]) >= 0
+        return on
 
     def targets(self, truth: TruthBatch, rows: np.ndarray) -> Targets:
         """The truth's objects ``rows`` (indices into the batch) as sensors see them; their
         kind comes from the truth."""
         ids = truth.object_id[rows]
-        sig = self._rows.take(self._index(ids))
-        sig = replace(sig, kind=truth.kind[rows].astype(np.int8))
+        sig = self._rows.take(self._index(ids), kind=truth.kind[rows].astype(np.int8))
         return Targets(
             pos=truth.pos[rows],
             vel=truth.vel[rows],

@@ -1,5 +1,5 @@
-"""Chi-square gating of (track, detection) pairs, pre-gated by a kd-tree so work follows the
-number of nearby pairs rather than N tracks × M detections.
+"""Chi-square gating of (track, detection) pairs, pre-gated (by a kd-tree when there are many)
+so that the exact test runs on nearby pairs only rather than on N tracks × M detections.
 
 Pair (i, j) is in the gate when its squared Mahalanobis distance is below γ:
 
@@ -13,12 +13,20 @@ measurement space, so mixed units (m, rad, m/s) are first scaled by D = diag(√
 ν' = D⁻¹ν, S' = D⁻¹ S D⁻¹ and d² is unchanged. An angle component (azimuth) wraps: its
 innovation is taken in [−π, π), and the tree also holds copies of each detection shifted by
 ±2π in that component so that a pair across north is found.
+
+With at most ``DENSE_PAIRS`` pairs in all (tens of tracks and detections: most batches of a
+site's sensors) a per-component test on every pair is cheaper than building a tree: by
+Cauchy-Schwarz d² ≥ ν_k² / S_kk for each component k, and S_kk = (H P_i Hᵀ)_kk + (R_j)_kk, so
+every gated pair has ν_k² ≤ γ S_kk on every k. Either pre-gate gives its candidates in
+(track, detection) order.
+
 S is factored once per candidate by Cholesky, S = L Lᵀ, giving d² = |L⁻¹ν|² and ln|S| = 2 Σ ln Lₖₖ.
 """
 
 from __future__ import annotations
 
 import itertools
+from functools import lru_cache
 from typing import NamedTuple
 
 import numpy as np
@@ -26,6 +34,9 @@ from scipy.spatial import cKDTree
 from scipy.special import gammaincinv
 
 from bastion.tracking.measurement import wrap_angle
+
+#: Up to this many track-detection pairs, the pre-gate tests every pair's components.
+DENSE_PAIRS = 4096
 
 
 class GatedPairs(NamedTuple):
@@ -39,6 +50,7 @@ class GatedPairs(NamedTuple):
     nu: np.ndarray
 
 
+@lru_cache(maxsize=32)
 def gate_threshold(probability: float, dim: int) -> float:
     """γ such that a true detection falls inside the gate with ``probability``.
 
@@ -56,11 +68,16 @@ def candidate_pairs(
     gamma: float,
     angle: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Track and detection indices (K,) of every pair that may pass the gate (a superset)."""
-    n_dets = z.shape[0]
-    if zhat.shape[0] == 0 or n_dets == 0:
-        empty = np.empty(0, dtype=np.intp)
-        return empty, empty
+    """Track and detection indices (K,) of every pair that may pass the gate (a superset),
+    sorted by track, then detection."""
+    n_tracks, n_dets = zhat.shape[0], z.shape[0]
+    if n_tracks * n_dets <= DENSE_PAIRS:
+        nu = z[None, :, :] - zhat[:, None, :]  # (N, M, m)
+        if angle is not None and angle.any():
+            nu = np.where(angle, wrap_angle(nu), nu)
+        s_kk = np.diagonal(HPHt, axis1=-2, axis2=-1)[:, None] + np.diagonal(R, axis1=-2, axis2=-1)
+        inside = (nu**2 <= (gamma * (1.0 + 1e-9)) * s_kk).all(axis=-1)
+        return np.nonzero(inside)
     scale = np.sqrt(np.diagonal(R, axis1=-2, axis2=-1).max(axis=0))
     scale = np.where(scale > 0.0, scale, 1.0)
     outer = scale[:, None] * scale[None, :]

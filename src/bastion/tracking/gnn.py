@@ -1,11 +1,18 @@
 """Global nearest neighbour (GNN) association: one detection per track, one track per detection.
 
-Given the gated pairs and their costs c_ij = d²_ij + ln|S_ij| (twice the negative log-likelihood
-of the pair, up to a constant), GNN picks the assignment that first pairs as many tracks as the
-gates allow and then has the least total cost. On one dense matrix this is
-``scipy.optimize.linear_sum_assignment`` with a large finite cost B outside the gates, the
-B-pairs dropped afterwards; with costs shifted to [0, span] and p = min(rows, cols),
-B = p·(span + 1) exceeds any saving in real costs, so one more real pair always wins.
+Each gated pair (i, j) has a cost c_ij relative to leaving both unpaired (track i missed,
+detection j clutter or a new object); the tracker passes the negative log-likelihood ratio
+
+    c_ij = −ln(P_D N(ν_ij; 0, S_ij) / λ) + ln(1 − P_D)
+
+(Blackman and Popoli, 1999, §6), so GNN picks the most probable assignment hypothesis: the set
+of pairs, no track or detection used twice, with the least total cost. A pair with c_ij ≥ 0 is
+never worth taking and is dropped first; nothing forces a track to take some detection in its
+gate (forcing the largest number of pairs would let a track born from clutter take a target's
+detection and push the target's own track onto clutter). On one dense matrix this is
+``scipy.optimize.linear_sum_assignment`` with cost 0 outside the gates, those pairs dropped
+afterwards: a full assignment of that matrix costs exactly what its gated pairs cost, so its
+optimum is the optimal partial assignment.
 
 Pairs in different connected components of the gate graph cannot compete, so the problem splits
 into clusters: a cluster with a single track or a single detection takes its cheapest pair
@@ -22,29 +29,37 @@ from scipy.optimize import linear_sum_assignment
 from scipy.sparse import coo_array
 from scipy.sparse.csgraph import connected_components
 
+#: Up to this many (track, detection) cells, one dense assignment beats splitting into clusters.
+DENSE_CELLS = 1024
 
-def assign_dense(cost: np.ndarray, allowed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Optimal assignment on a dense cost matrix, using only the ``allowed`` (bool) pairs."""
-    if not allowed.any():
-        empty = np.empty(0, dtype=np.intp)
-        return empty, empty
-    c = cost[allowed]
-    span = c.max() - c.min()
-    big = min(cost.shape) * (span + 1.0)
-    rows, cols = linear_sum_assignment(np.where(allowed, cost - c.min(), big))
-    real = allowed[rows, cols]
-    return rows[real], cols[real]
+
+def assign_dense(track: np.ndarray, det: np.ndarray, cost: np.ndarray) -> np.ndarray:
+    """Indices of the least-cost partial assignment of pairs (K,) with negative costs, solved
+    on one dense matrix (cost 0 where no pair)."""
+    t_ids, t_loc = np.unique(track, return_inverse=True)
+    d_ids, d_loc = np.unique(det, return_inverse=True)
+    dense = np.zeros((t_ids.size, d_ids.size))
+    where = np.full(dense.shape, -1)
+    dense[t_loc, d_loc] = cost
+    where[t_loc, d_loc] = np.arange(track.size)
+    rows, cols = linear_sum_assignment(dense)
+    chosen = where[rows, cols]
+    return chosen[chosen >= 0]
 
 
 def gnn_assign(
     track: np.ndarray, det: np.ndarray, cost: np.ndarray, n_tracks: int, n_dets: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """Assigned (track, detection) index pairs from gated pairs (K,) with costs (K,)."""
-    if track.size == 0:
-        empty = np.empty(0, dtype=np.intp)
-        return empty, empty
-    if np.unique(track).size == track.size and np.unique(det).size == det.size:
-        return track, det  # no rivalry at all: every gated pair is its own cluster
+) -> np.ndarray:
+    """Indices, in increasing order, of the assigned pairs among gated pairs (track, det) (K,)
+    whose costs (K,) are relative to leaving the pair's track and detection unassigned."""
+    pair = np.flatnonzero(cost < 0.0)
+    track, det, cost = track[pair], det[pair], cost[pair]
+    per_track = np.bincount(track, minlength=n_tracks)
+    per_det = np.bincount(det, minlength=n_dets)
+    if pair.size == 0 or (per_track.max() <= 1 and per_det.max() <= 1):
+        return pair  # no rivalry at all: every pair is its own cluster
+    if np.count_nonzero(per_track) * np.count_nonzero(per_det) <= DENSE_CELLS:
+        return np.sort(pair[assign_dense(track, det, cost)])
     n = n_tracks + n_dets
     graph = coo_array((np.ones(track.size), (track, n_tracks + det)), shape=(n, n))
     _, label = connected_components(graph, directed=False)
@@ -57,18 +72,10 @@ def gnn_assign(
     idx = idx[np.lexsort((cost[idx], cluster[idx]))]
     first = np.ones(idx.size, dtype=bool)
     first[1:] = cluster[idx[1:]] != cluster[idx[:-1]]
-    out_t, out_d = [track[idx[first]]], [det[idx[first]]]
+    out = [idx[first]]
 
     idx = np.flatnonzero(~single)
     idx = idx[np.argsort(cluster[idx], kind="stable")]
     for part in np.split(idx, np.flatnonzero(np.diff(cluster[idx])) + 1):
-        t_ids, t_loc = np.unique(track[part], return_inverse=True)
-        d_ids, d_loc = np.unique(det[part], return_inverse=True)
-        dense = np.zeros((t_ids.size, d_ids.size))
-        allowed = np.zeros(dense.shape, dtype=bool)
-        dense[t_loc, d_loc] = cost[part]
-        allowed[t_loc, d_loc] = True
-        rows, cols = assign_dense(dense, allowed)
-        out_t.append(t_ids[rows])
-        out_d.append(d_ids[cols])
-    return np.concatenate(out_t), np.concatenate(out_d)
+        out.append(part[assign_dense(track[part], det[part], cost[part])])
+    return np.sort(pair[np.concatenate(out)])

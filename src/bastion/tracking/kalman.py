@@ -8,6 +8,10 @@ and state-measurement cross-covariance P_xz; with measurement noise R:
 (linear or EKF: P_zz = H P⁻ Hᵀ, P_xz = P⁻ Hᵀ). K comes from a batched solve with S rather
 than an explicit inverse, and P⁺ is symmetrised against rounding.
 
+The unscented variants (the CT prediction, the polar UKF) propagate the 2n symmetric sigma
+points x ± √n·Lᵢ (L Lᵀ = P, Lᵢ its columns), each weighing 1/(2n): the scaled unscented
+transform with α = 1, β = 0, κ = 0, whose covariance stays positive semi-definite.
+
 Gaussian log-likelihood of an innovation, used by association, IMM and track scores:
 
     ln N(ν; 0, S) = −(d² + ln|S| + m ln 2π) / 2,   d² = νᵀ S⁻¹ ν
@@ -41,6 +45,12 @@ def update(
     """Linear update: fold ν (N, m) with H (N, m, n) and R (N, m, m) into x, P."""
     PHt = P @ _t(H)
     return gain_update(x, P, nu, PHt, H @ PHt + R)
+
+
+def sigma_offsets(P: np.ndarray) -> np.ndarray:
+    """Offsets ±√n·Lᵢ of the 2n sigma points from the mean (N, 2n, n), for P (N, n, n)."""
+    L = np.linalg.cholesky(P) * np.sqrt(P.shape[-1])
+    return np.concatenate([_t(L), -_t(L)], axis=1)  # columns of L as rows
 
 
 def log_likelihood(d2: np.ndarray, log_det_s: np.ndarray, m: int) -> np.ndarray:

@@ -74,6 +74,8 @@ def log_scan(tracks: TrackArrays, hit: np.ndarray, seen: np.ndarray, llr: np.nda
 def confirm(tracks: TrackArrays, due: np.ndarray, t: float) -> None:
     """Confirm the tracks ``due`` (N,) bool that are not yet confirmed, in place (sticky)."""
     new = due & (tracks.status != TrackStatus.CONFIRMED)
+    if not new.any():
+        return
     tracks.status = np.where(new, np.int8(TrackStatus.CONFIRMED), tracks.status)
     tracks.confirmed_t = np.where(new, t, tracks.confirmed_t)
 

@@ -10,7 +10,10 @@ moments ẑ (N, m), P_zz (N, m, m), P_xz (N, n, m); the tracker gates and update
 - Converted measurements (linear): a radar plot becomes an ENU position with a linearised
   covariance, z = s + p(ζ), R_enu = J R Jᵀ with J = ∂p/∂ζ (p is
   :func:`bastion.frames.polar_to_enu`), and H = [I₃ 0]. Good while the cross-range error
-  r·σ_angle is small against the range; needs range, azimuth and elevation; ignores ṙ.
+  r·σ_angle is small against the range; needs range, azimuth and elevation. A measured range
+  rate stays a fourth component, z = (s + p(ζ), ṙ), R = diag(J R_pos Jᵀ, σ²_ṙ) (its noise is
+  independent of the plot's), predicted as in the polar EKF below: ṙ = d·v / r with its
+  Jacobian row.
 - Polar EKF: the measured components of h(x) with d = (e, n, u) − s, ρ = |d_en|, r = |d|,
 
       h = (r, atan2(d_e, d_n), atan2(d_u, ρ), d·v / r),
@@ -19,9 +22,9 @@ moments ẑ (N, m), P_zz (N, m, m), P_xz (N, n, m); the tracker gates and update
 
   P_zz = H P Hᵀ, P_xz = P Hᵀ. Handles every sensor, bearing-only (azimuth, or azimuth and
   elevation) included.
-- Polar UKF: the same h through 2n symmetric sigma points x ± √n·Lᵢ (L Lᵀ = P, weights
-  1/(2n), the scaled transform with α = 1, κ = 0, which keeps P_zz positive semi-definite);
-  angles are averaged as wrapped offsets from the first point's angle.
+- Polar UKF: the same h through the 2n symmetric sigma points x ± √n·Lᵢ (L Lᵀ = P, weights
+  1/(2n); :func:`bastion.tracking.kalman.sigma_offsets`), which keeps P_zz positive
+  semi-definite; angles are averaged as wrapped offsets from the first point's angle.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from typing import NamedTuple, Protocol
 import numpy as np
 
 from bastion.frames import polar_jacobian, polar_to_enu
+from bastion.tracking.kalman import sigma_offsets
 from bastion.types import DetectionBatch
 
 #: Index of the azimuth in a detection's z row: the one component that wraps around.
@@ -85,14 +89,27 @@ def has_position(batch: DetectionBatch) -> bool:
 
 
 class ConvertedPositionModel:
-    """Converted-measurement model: radar plots become ENU positions, H = [I₃ 0]."""
+    """Converted-measurement model: radar plots become ENU positions, H = [I₃ 0], and a
+    measured range rate its own (extended) component."""
 
     def measure(self, batch: DetectionBatch) -> Measured:
         z, R = converted_position(batch.z, batch.R, batch.sensor_pos)
-        return Measured(z, R, np.zeros(3, dtype=bool))
+        if not batch.measured[3]:
+            return Measured(z, R, np.zeros(3, dtype=bool))
+        z4 = np.concatenate([z, batch.z[:, 3:4]], axis=1)
+        R4 = np.zeros((z.shape[0], 4, 4))
+        R4[:, :3, :3], R4[:, 3, 3] = R, batch.R[:, 3, 3]
+        return Measured(z4, R4, np.zeros(4, dtype=bool))
 
     def moments(self, x: np.ndarray, P: np.ndarray, batch: DetectionBatch) -> Moments:
-        return Moments(x[:, :3], P[:, :3, :3], P[:, :, :3])
+        if not batch.measured[3]:
+            return Moments(x[:, :3], P[:, :3, :3], P[:, :, :3])
+        H = np.zeros((x.shape[0], 4, x.shape[-1]))
+        H[:, :3, :3] = np.eye(3)
+        H[:, 3] = polar_jacobian_full(x, batch.sensor_pos, x.shape[-1])[:, 3]
+        zhat = np.concatenate([x[:, :3], polar_h(x, batch.sensor_pos, np.array([3]))], axis=1)
+        PHt = P @ _t(H)
+        return Moments(zhat, H @ PHt, PHt)
 
 
 def polar_h(x: np.ndarray, sensor_pos: np.ndarray, comps: np.ndarray) -> np.ndarray:
@@ -152,8 +169,7 @@ class PolarUkfModel:
     def moments(self, x: np.ndarray, P: np.ndarray, batch: DetectionBatch) -> Moments:
         comps = np.flatnonzero(batch.measured)
         n = x.shape[-1]
-        L = np.linalg.cholesky(P) * np.sqrt(n)
-        dx = np.concatenate([_t(L), -_t(L)], axis=1)  # (N, 2n, n): columns of L as rows
+        dx = sigma_offsets(P)  # (N, 2n, n)
         Z = polar_h(x[:, None, :] + dx, batch.sensor_pos, comps)  # (N, 2n, m)
         angle = comps == AZIMUTH
         ref = Z[:, :1, :]

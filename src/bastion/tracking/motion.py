@@ -4,7 +4,17 @@ altitude (NCA) and coordinated turn (CT).
 State x = (e, n, u, ve, vn, vu[, ω]) in the site ENU frame (m, m/s, rad/s); ``dim`` is 6, or 7
 when the model set includes a turn rate ω (so the models of an IMM share one state). Every
 model predicts x⁻ = f(x, dt), P⁻ = F P Fᵀ + Q with F = ∂f/∂x (linear models: F is f itself,
-CT: the extended Kalman filter's Jacobian); dt = 0 leaves x and P unchanged.
+CT: the extended Kalman filter's Jacobian); dt = 0 leaves x and P unchanged. CT with
+``unscented`` (the tracker's ``filter: ukf``) instead moves the 2n sigma points χ of (x, P),
+weights w = 1/(2n) (:func:`bastion.tracking.kalman.sigma_offsets`), through f:
+
+    x⁻ = Σ w f(χ),   P⁻ = Σ w (f(χ) − x⁻)(f(χ) − x⁻)ᵀ + β (f(x) − x⁻)(f(x) − x⁻)ᵀ + Q
+
+with β = 2, the scaled transform's choice for a Gaussian prior (α = 1, κ = 0: the mean point
+weighs 0 in x⁻ and β in P⁻). It keeps the bias that an uncertain turn rate puts in the mean,
+which the Jacobian misses, and the β term restores the spread that the symmetric points alone
+underestimate (tests/tracking/test_motion_models.py: moments against Monte Carlo, NEES). dt = 0
+then leaves x and P unchanged to rounding.
 
 - CV: each axis a constant-velocity model driven by white acceleration of spectral density
   q = σ_a² (m²/s³)::
@@ -40,6 +50,8 @@ from typing import Protocol
 
 import numpy as np
 
+from bastion.tracking.kalman import sigma_offsets
+
 
 def _t(a: np.ndarray) -> np.ndarray:
     return np.swapaxes(a, -1, -2)
@@ -55,9 +67,30 @@ class MotionModel(Protocol):
         ...
 
 
+class LinearModel(Protocol):
+    def fq(self, dt: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """F and Q (N, dim, dim) for steps dt (N,)."""
+        ...
+
+
+@lru_cache(maxsize=256)
+def _shared_fq(model: LinearModel, dt: float) -> tuple[np.ndarray, np.ndarray]:
+    F, Q = model.fq(np.array([dt]))
+    F.flags.writeable = Q.flags.writeable = False
+    return F, Q
+
+
 def _linear_predict(
-    x: np.ndarray, P: np.ndarray, F: np.ndarray, Q: np.ndarray
+    model: LinearModel, x: np.ndarray, P: np.ndarray, dt: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
+    """x⁻ = F x, P⁻ = F P Fᵀ + Q. When every track takes the same step (the usual case: all
+    were updated at the last batch) F and Q are one (1, dim, dim) pair, broadcast, and kept
+    for the next batch with that step."""
+    dt = np.asarray(dt, dtype=float)
+    if dt.ndim == 1 and dt.size and (dt == dt[0]).all():
+        F, Q = _shared_fq(model, float(dt[0]))
+    else:
+        F, Q = model.fq(dt)
     return (F @ x[..., None])[..., 0], F @ P @ _t(F) + Q
 
 
@@ -108,9 +141,11 @@ class ConstantVelocity:
     dim: int = 6
     q_turn: float = 0.0  # ω random walk density when dim == 7
 
+    def fq(self, dt):
+        return _cv_fq(dt, self.dim, (self.q, self.q, self.q), self.q_turn)
+
     def predict(self, x, P, dt):
-        F, Q = _cv_fq(np.asarray(dt, dtype=float), self.dim, (self.q, self.q, self.q), self.q_turn)
-        return _linear_predict(x, P, F, Q)
+        return _linear_predict(self, x, P, dt)
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,7 +159,9 @@ class NearConstantAltitude:
     q_turn: float = 0.0
 
     def predict(self, x, P, dt):
-        dt = np.asarray(dt, dtype=float)
+        return _linear_predict(self, x, P, dt)
+
+    def fq(self, dt):
         F, Q = _cv_fq(dt, self.dim, (self.q, self.q, 0.0), self.q_turn)
         tau = self.tau_s
         eps = np.exp(-dt / tau)
@@ -133,7 +170,7 @@ class NearConstantAltitude:
         Q[..., 2, 2] = self.q_v * tau**2 * (dt - 2.0 * tau * (1.0 - eps) + tau * (1.0 - eps**2) / 2)
         Q[..., 2, 5] = Q[..., 5, 2] = self.q_v * tau**2 * (1.0 - eps) ** 2 / 2.0
         Q[..., 5, 5] = self.q_v * tau * (1.0 - eps**2) / 2.0
-        return _linear_predict(x, P, F, Q)
+        return F, Q
 
 
 def turn_terms(w: np.ndarray, dt: np.ndarray) -> tuple[np.ndarray, ...]:
@@ -149,24 +186,38 @@ def turn_terms(w: np.ndarray, dt: np.ndarray) -> tuple[np.ndarray, ...]:
     return s, c, A, B, dA, dB
 
 
+def _turn(x: np.ndarray, dt: np.ndarray, s, c, A, B) -> np.ndarray:
+    """CT's f(x, dt) from the turn terms of :func:`turn_terms`."""
+    ve, vn = x[..., 3], x[..., 4]
+    xn = x.copy()
+    xn[..., 0] += A * ve - B * vn
+    xn[..., 1] += B * ve + A * vn
+    xn[..., 2] += dt * x[..., 5]
+    xn[..., 3] = c * ve - s * vn
+    xn[..., 4] = s * ve + c * vn
+    return xn
+
+
 @dataclass(frozen=True, slots=True)
 class CoordinatedTurn:
-    """Horizontal coordinated turn with the turn rate in the state (EKF; see module doc)."""
+    """Horizontal coordinated turn with the turn rate in the state, predicted by the extended
+    Kalman filter or, with ``unscented``, by the unscented transform (see module doc)."""
 
     q: float
     q_turn: float
     dim: int = 7
+    unscented: bool = False
+
+    def move(self, x: np.ndarray, dt: np.ndarray) -> np.ndarray:
+        """f(x, dt) for states x (..., 7) and steps dt broadcast against x[..., 0]."""
+        s, c, A, B, _, _ = turn_terms(x[..., 6], dt)
+        return _turn(x, dt, s, c, A, B)
 
     def transition(self, x: np.ndarray, dt: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """f(x, dt) (N, 7) and its Jacobian F = ∂f/∂x (N, 7, 7)."""
-        ve, vn, w = x[..., 3], x[..., 4], x[..., 6]
-        s, c, A, B, dA, dB = turn_terms(w, dt)
-        xn = x.copy()
-        xn[..., 0] += A * ve - B * vn
-        xn[..., 1] += B * ve + A * vn
-        xn[..., 2] += dt * x[..., 5]
-        xn[..., 3] = c * ve - s * vn
-        xn[..., 4] = s * ve + c * vn
+        ve, vn = x[..., 3], x[..., 4]
+        s, c, A, B, dA, dB = turn_terms(x[..., 6], dt)
+        xn = _turn(x, dt, s, c, A, B)
         F = np.broadcast_to(np.eye(7), (*dt.shape, 7, 7)).copy()
         F[..., 0, 3], F[..., 0, 4], F[..., 0, 6] = A, -B, dA * ve - dB * vn
         F[..., 1, 3], F[..., 1, 4], F[..., 1, 6] = B, A, dB * ve + dA * vn
@@ -178,5 +229,13 @@ class CoordinatedTurn:
     def predict(self, x, P, dt):
         dt = np.asarray(dt, dtype=float)
         _, Q = _cv_fq(dt, 7, (self.q, self.q, self.q), self.q_turn)
+        if self.unscented:
+            dx = sigma_offsets(P)  # (N, 2n, n)
+            moved = self.move(x[:, None, :] + dx, dt[:, None])
+            xn = moved.mean(axis=1)
+            d = moved - xn[:, None, :]
+            shift = self.move(x, dt) - xn  # f(x̄) − x⁻, for the β = 2 term
+            cov = _t(d) @ d / dx.shape[1] + 2.0 * shift[:, :, None] * shift[:, None, :]
+            return xn, cov + Q
         xn, F = self.transition(x, dt)
         return xn, F @ P @ _t(F) + Q

@@ -4,14 +4,15 @@ Each ``update(batch)`` (see docs/tracking.md):
 
 1. predicts every track to batch.t through its motion models (:mod:`bastion.tracking.imm`);
 2. maps the batch into the measurement space of the filter (:mod:`bastion.tracking.measurement`):
-   radar plots as converted ENU positions or in the polar frame (EKF/UKF), bearings (EO, RF,
-   acoustic) always in the polar frame, so one track table fuses every sensor centrally;
-3. gates track-detection pairs, d² ≤ χ²_m⁻¹(gate_probability), pre-gated by a kd-tree
-   (:mod:`bastion.tracking.gating`);
-4. associates confirmed tracks by global nearest neighbour on cost d² + ln|S|
-   (:mod:`bastion.tracking.gnn`) or by JPDA marginals (:mod:`bastion.tracking.jpda`), then
-   tentative tracks by GNN over the detections left (a young track never takes an
-   established track's detection);
+   radar plots as converted ENU positions (a measured range rate a fourth component) or in
+   the polar frame (EKF/UKF), bearings (EO, RF, acoustic) always in the polar frame, so one
+   track table fuses every sensor centrally;
+3. gates track-detection pairs, d² ≤ χ²_m⁻¹(gate_probability), pre-gated per component or by
+   a kd-tree (:mod:`bastion.tracking.gating`);
+4. associates confirmed tracks by global nearest neighbour, the most probable assignment
+   (pair cost ln(1 − P_D) − ln(P_D N(ν; 0, S) / λ), :mod:`bastion.tracking.gnn`), or by JPDA
+   marginals (:mod:`bastion.tracking.jpda`), then tentative tracks by GNN over the detections
+   left (a young track never takes an established track's detection);
 5. updates every model of every associated track and collapses the hypotheses: a track with
    weights β_0 (no detection) and β_j (detection j) becomes the moment-matched mixture of its
    prediction and its per-detection updates (GNN: a single β_j = 1); model probabilities
@@ -22,7 +23,13 @@ Each ``update(batch)`` (see docs/tracking.md):
 7. starts a tentative track from each 3-D detection left over (GNN: unassigned; JPDA: in no
    gate): position from the converted measurement, velocity 0 ± initial_speed_sigma_mps per axis
    (with a measured range rate, the radial component is known to its σ), turn rate
-   0 ± initial_turn_sigma_deg_s, equal model probabilities. Bearings start no tracks.
+   0 ± initial_turn_sigma_deg_s, equal model probabilities. Bearings start no tracks: a
+   bearing is a ray of unknown range, not a Gaussian in ENU, and triangulating two sensors'
+   bearings makes ghosts (docs/tracking.md, "Track life cycle").
+
+A batch at the time of the last one (another sensor in the same tick) predicts nothing, and a
+batch with no detection, or no track to gate, skips gating and association; the result is
+the same as the full path's.
 
 Asynchronous sensors: each batch is processed at its own time. A batch older than the
 tracker's time, but within ``out_of_order_window_s`` of it, is handled by rollback and replay:
@@ -82,7 +89,7 @@ def build_predictor(config: TrackerConfig) -> ImmPredictor:
     nca = NearConstantAltitude(
         q, config.vertical_process_noise_mps2**2, config.climb_time_constant_s, dim, q_turn
     )
-    ct = CoordinatedTurn(q, q_turn)
+    ct = CoordinatedTurn(q, q_turn, unscented=config.filter == "ukf")
     models = {"cv": (cv,), "nca": (nca,), "ct": (ct,), "imm": (cv, ct, nca)}[config.motion]
     return ImmPredictor(models, config.imm_sojourn_s)
 
@@ -137,6 +144,7 @@ class MultiTargetTracker:
         )
         self._log_pd = float(np.log(config.p_detection))
         self._log_miss = float(np.log1p(-config.p_detection))
+        self._log_miss_gate = float(np.log1p(-config.p_detection * config.gate_probability))
         self._log_clutter_m3 = float(np.log(config.clutter_per_km3 * 1e-9))
         models = len(self._predictor.models)
         self._state = _State(
@@ -205,8 +213,10 @@ class MultiTargetTracker:
         if self.config.out_of_order_window_s > 0.0:
             s = self._state
             # A shallow copy is enough: a step replaces the arrays it changes, and writes in
-            # place only into arrays it made itself (the predicted states).
-            self._recent.append((_State(replace(s.tracks), s.truth.copy(), s.next_id, s.t), batch))
+            # place only into arrays it made itself (the predicted or copied states).
+            self._recent.append(
+                (_State(s.tracks.shallow_copy(), s.truth.copy(), s.next_id, s.t), batch)
+            )
             horizon = batch.t - self.config.out_of_order_window_s
             while self._recent[0][1].t < horizon:
                 self._recent.pop(0)
@@ -216,40 +226,48 @@ class MultiTargetTracker:
         s = self._state
         s.t = batch.t
         tr = s.tracks
-        tr.x, tr.P, tr.mu = self._predictor.predict(tr.x, tr.P, tr.mu, batch.t - tr.t)
-        tr.t = np.full(len(tr), batch.t)
+        dt = batch.t - tr.t
+        if dt.any():
+            tr.x, tr.P, tr.mu = self._predictor.predict(tr.x, tr.P, tr.mu, dt)
+            tr.t = np.full(len(tr), batch.t)
+        else:  # a second batch at the same time: no prediction, but fresh arrays to update
+            tr.x, tr.P, tr.mu = tr.x.copy(), tr.P.copy(), tr.mu.copy()
 
         three_d = has_position(batch)
         model = self._radar_model if three_d else self._bearing_model
-        meas = model.measure(batch)
+        meas = model.measure(batch) if len(batch) else None
         xc, Pc = tr.combined()
-        mom = model.moments(xc, Pc, batch)
-        m = meas.z.shape[1]
-        pairs = gate(
-            mom.zhat,
-            mom.Pzz,
-            meas.z,
-            meas.R,
-            gate_threshold(self.config.gate_probability, m),
-            meas.angle,
-        )
-        ll = kalman.log_likelihood(pairs.d2, pairs.log_det_s, m)
-        log_ratio = self._log_pd + ll - self._log_clutter(batch, model, pairs)
+        if len(tr) and meas is not None:
+            m = meas.z.shape[1]
+            mom = model.moments(xc, Pc, batch)
+            pairs = gate(
+                mom.zhat,
+                mom.Pzz,
+                meas.z,
+                meas.R,
+                gate_threshold(self.config.gate_probability, m),
+                meas.angle,
+            )
+            ll = kalman.log_likelihood(pairs.d2, pairs.log_det_s, m)
+            log_ratio = self._log_pd + ll - self._log_clutter(batch, model, pairs)
+            a = self._associate(pairs, log_ratio, tr.status, len(batch))
+            self._update_tracks(tr, batch, model, meas, pairs, a, ll, mom)
+            tr.last_update_t = np.where(a.hit, batch.t, tr.last_update_t)
+            tally_t, tally_d = tr.id[pairs.track[a.label]], pairs.det[a.label]
+        else:  # nothing to associate
+            a = self._no_association(tr.status, len(batch))
+            tally_t, tally_d = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
 
-        a = self._associate(pairs, log_ratio, tr.status, len(batch))
-        self._update_tracks(tr, batch, model, meas, pairs, a, ll, mom)
-        tr.last_update_t = np.where(a.hit, batch.t, tr.last_update_t)
-
-        tally_t, tally_d = tr.id[pairs.track[a.label]], pairs.det[a.label]
         if three_d:
             seen = batch.covers(xc[:, :3]) | a.hit
             management.log_scan(tr, a.hit, seen, a.llr)
             management.confirm(tr, self._rule.due(tr), batch.t)
             born = self._initiate(batch, ~a.used, meas)
-            tally_t = np.concatenate([tally_t, born.id])
-            tally_d = np.concatenate([tally_d, np.flatnonzero(~a.used)])
+            if len(born):
+                tally_t = np.concatenate([tally_t, born.id])
+                tally_d = np.concatenate([tally_d, np.flatnonzero(~a.used)])
         else:
-            born = TrackArrays.empty(self._rule.window, tr.x.shape[1], tr.x.shape[2])
+            born = None
         s.truth.add(tally_t, batch.truth_id[tally_d])
         attribution = Attribution(tally_t.astype(np.int64), tally_d.astype(np.int64))
         alive = self._rule.alive(tr) & management.position_sigma_ok(
@@ -258,8 +276,25 @@ class MultiTargetTracker:
         if not alive.all():
             tr = tr.select(alive)
             s.truth.keep(tr.id)
-        s.tracks = tr.concat(born) if len(born) else tr
+        s.tracks = tr.concat(born) if born is not None and len(born) else tr
         return attribution
+
+    def _no_association(self, status: np.ndarray, n_dets: int) -> _Association:
+        """What :meth:`_associate` decides when no pair is in any gate: every track missed
+        (score step ln(1 − P_D), JPDA's confirmed tracks ln(1 − P_D P_G)), no detection used."""
+        llr = np.full(status.size, self._log_miss)
+        if self.config.method == "jpda":
+            llr[status == TrackStatus.CONFIRMED] = self._log_miss_gate
+        empty = np.zeros(0, dtype=np.int64)
+        return _Association(
+            pair=empty,
+            weight=np.zeros(0),
+            beta0=np.ones(status.size),
+            hit=np.zeros(status.size, dtype=bool),
+            llr=llr,
+            used=np.zeros(n_dets, dtype=bool),
+            label=empty,
+        )
 
     def _associate(
         self, pairs: GatedPairs, log_ratio: np.ndarray, status: np.ndarray, n_dets: int
@@ -273,26 +308,25 @@ class MultiTargetTracker:
         first = np.flatnonzero(~tentative[pairs.track])
         used = np.zeros(n_dets, dtype=bool)
         if self.config.method == "jpda":
-            log_miss_gate = float(np.log1p(-self.config.p_detection * self.config.gate_probability))
-            log_psi = log_ratio[first] - log_miss_gate
+            log_psi = log_ratio[first] - self._log_miss_gate
             track, det = pairs.track[first], pairs.det[first]
             w, beta0 = jpda_marginals(track, det, log_psi, n, n_dets)
             sum_psi = np.bincount(track, np.exp(np.minimum(log_psi, 700.0)), minlength=n)
-            llr = log_miss_gate + np.log1p(sum_psi)
+            llr = self._log_miss_gate + np.log1p(sum_psi)
             keep = w > 1e-12
             pair1, w1 = first[keep], w[keep]
             best = _best_pair_per_track(track, w, n)
             label1 = first[best[(best >= 0) & (beta0 <= 0.5)]]
             used[det] = True  # a detection in a confirmed gate goes to no other track
         else:
-            pair1 = self._gnn(pairs, first, n, n_dets)
+            pair1 = self._gnn(pairs, log_ratio, first, n, n_dets)
             w1, label1 = np.ones(pair1.size), pair1
             beta0, llr = np.ones(n), np.full(n, self._log_miss)
             beta0[pairs.track[pair1]] = 0.0
             llr[pairs.track[pair1]] = log_ratio[pair1]
             used[pairs.det[pair1]] = True
         pair2 = self._gnn(
-            pairs, np.flatnonzero(tentative[pairs.track] & ~used[pairs.det]), n, n_dets
+            pairs, log_ratio, np.flatnonzero(tentative[pairs.track] & ~used[pairs.det]), n, n_dets
         )
         beta0[tentative], llr[tentative] = 1.0, self._log_miss
         beta0[pairs.track[pair2]] = 0.0
@@ -308,18 +342,15 @@ class MultiTargetTracker:
             label=np.concatenate([label1, pair2]),
         )
 
-    def _gnn(self, pairs: GatedPairs, among: np.ndarray, n: int, n_dets: int) -> np.ndarray:
-        """GNN assignment over the gated pairs ``among`` -> the chosen pairs' indices."""
+    def _gnn(
+        self, pairs: GatedPairs, log_ratio: np.ndarray, among: np.ndarray, n: int, n_dets: int
+    ) -> np.ndarray:
+        """GNN assignment over the gated pairs ``among`` -> the chosen pairs' indices; a pair
+        costs the log-likelihood ratio of missed track and clutter against the pair."""
         if among.size == 0:
             return among
-        ti, dj = gnn_assign(
-            pairs.track[among],
-            pairs.det[among],
-            pairs.d2[among] + pairs.log_det_s[among],
-            n,
-            n_dets,
-        )
-        return _pair_index(pairs, ti, dj, n_dets)
+        cost = self._log_miss - log_ratio[among]
+        return among[gnn_assign(pairs.track[among], pairs.det[among], cost, n, n_dets)]
 
     def _update_tracks(
         self,
@@ -339,7 +370,7 @@ class MultiTargetTracker:
             return
         pt, pd = pairs.track[idx], pairs.det[idx]
         r = tr.x.shape[1]
-        if r == 1 and np.all(beta0[pt] == 0.0) and np.unique(pt).size == pt.size:
+        if r == 1 and (beta0[pt] == 0.0).all() and np.bincount(pt).max() == 1:
             # One detection per track, no miss hypothesis (GNN, or a certain JPDA pair): the
             # gate's moments are the model's own; a plain Kalman update.
             S = mom.Pzz[pt] + meas.R[pd]
@@ -381,10 +412,10 @@ class MultiTargetTracker:
 
     def _log_clutter(self, batch, model, pairs: GatedPairs) -> np.ndarray:
         """ln λ of each gated pair's detection in the model's measurement space."""
-        if isinstance(model, ConvertedPositionModel):
-            return np.full(pairs.det.size, self._log_clutter_m3)
         measured = batch.measured
-        if measured[:3].all():
+        if isinstance(model, ConvertedPositionModel):
+            out = np.full(pairs.det.size, self._log_clutter_m3)
+        elif measured[:3].all():
             r, el = batch.z[pairs.det, 0], batch.z[pairs.det, 2]
             out = self._log_clutter_m3 + np.log(r**2 * np.cos(el))
         else:
@@ -394,15 +425,17 @@ class MultiTargetTracker:
             out = out - np.log(RANGE_RATE_SPAN_MPS)
         return out
 
-    def _initiate(self, batch: DetectionBatch, rows: np.ndarray, meas: Measured) -> TrackArrays:
+    def _initiate(
+        self, batch: DetectionBatch, rows: np.ndarray, meas: Measured | None
+    ) -> TrackArrays:
         """Tentative tracks from the 3-D detections selected by ``rows`` (M,) bool (``meas``:
-        the batch as converted positions, when the radar model already made them)."""
+        the batch in the radar model's space, None for an empty batch)."""
         dim, r = self._predictor.dim, len(self._predictor.models)
         count = int(np.count_nonzero(rows))
-        if count == 0:
+        if count == 0 or meas is None:
             return TrackArrays.empty(self._rule.window, r, dim)
         if isinstance(self._radar_model, ConvertedPositionModel):
-            pos, cov = meas.z[rows], meas.R[rows]
+            pos, cov = meas.z[rows, :3], meas.R[rows, :3, :3]
         else:
             pos, cov = converted_position(batch.z[rows], batch.R[rows], batch.sensor_pos)
         x = np.zeros((count, dim))
@@ -439,13 +472,6 @@ class MultiTargetTracker:
         )
         management.confirm(born, self._rule.due(born), batch.t)
         return born
-
-
-def _pair_index(pairs: GatedPairs, ti: np.ndarray, dj: np.ndarray, n_dets: int) -> np.ndarray:
-    """Positions in ``pairs`` of the (track, detection) pairs (ti, dj)."""
-    code = pairs.track * n_dets + pairs.det
-    order = np.argsort(code)
-    return order[np.searchsorted(code[order], ti * n_dets + dj)]
 
 
 def _best_pair_per_track(track: np.ndarray, w: np.ndarray, n: int) -> np.ndarray:

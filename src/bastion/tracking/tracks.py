@@ -58,20 +58,24 @@ class TrackArrays:
 
     def select(self, index: np.ndarray) -> TrackArrays:
         """The tracks picked by a boolean mask or index array, in that order."""
-        return TrackArrays(*(getattr(self, f.name)[index] for f in fields(self)))
+        return TrackArrays(*(getattr(self, name)[index] for name in _FIELDS))
 
     def concat(self, other: TrackArrays) -> TrackArrays:
         """These tracks followed by ``other``'s."""
         return TrackArrays(
-            *(np.concatenate([getattr(self, f.name), getattr(other, f.name)]) for f in fields(self))
+            *(np.concatenate([getattr(self, name), getattr(other, name)]) for name in _FIELDS)
         )
 
-    def copy(self) -> TrackArrays:
-        """An independent copy (the tracker updates some arrays in place)."""
-        return TrackArrays(*(getattr(self, f.name).copy() for f in fields(self)))
+    def shallow_copy(self) -> TrackArrays:
+        """A new record sharing these arrays (a step replaces arrays rather than editing the
+        ones a copy holds)."""
+        return TrackArrays(*(getattr(self, name) for name in _FIELDS))
 
     def combined(self) -> tuple[np.ndarray, np.ndarray]:
         """One Gaussian per track, x (N, n) and P (N, n, n), moment-matched over the models."""
         if self.x.shape[1] == 1:
             return self.x[:, 0], self.P[:, 0]
         return moment_match(self.mu, self.x, self.P)
+
+
+_FIELDS = tuple(f.name for f in fields(TrackArrays))

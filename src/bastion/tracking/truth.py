@@ -22,6 +22,8 @@ class TruthTally:
 
     def add(self, track_id: np.ndarray, truth_id: np.ndarray) -> None:
         """Count one detection of ``truth_id[k]`` (-1 = false alarm) for track ``track_id[k]``."""
+        if len(track_id) == 0:
+            return
         track = np.concatenate([self._track, track_id])
         truth = np.concatenate([self._truth, truth_id])
         count = np.concatenate([self._count, np.ones(len(track_id), dtype=np.int64)])
@@ -35,7 +37,8 @@ class TruthTally:
 
     def keep(self, track_id: np.ndarray) -> None:
         """Forget every track not in ``track_id``."""
-        live = np.isin(self._track, track_id)
+        ids = np.append(np.sort(track_id), -1)  # the sentinel matches no track id (ids ≥ 1)
+        live = ids[np.searchsorted(ids[:-1], self._track)] == self._track
         self._track, self._truth, self._count = (
             self._track[live],
             self._truth[live],

@@ -7,6 +7,7 @@ aircraft) so that object ids are stable for a scenario and seed.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -19,6 +20,9 @@ BIRD_TURN_RATE_DEG_S = 45.0
 BIRD_CLIMB_MPS = 2.0
 AIRCRAFT_TURN_RATE_DEG_S = 3.0
 AIRCRAFT_CLIMB_MPS = 10.0
+#: Ballistic coefficients (kg/m²) of a bird and of an aircraft, should one be shot down.
+BIRD_BALLISTIC_KG_M2 = 5.0
+AIRCRAFT_BALLISTIC_KG_M2 = 2000.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,8 +60,53 @@ def _disc(rng: np.random.Generator, n: int, radius: float) -> np.ndarray:
     return np.stack([r * np.sin(a), r * np.cos(a)], axis=1)
 
 
+def _row(
+    kind: ObjectKind,
+    group: str,
+    rcs: float,
+    t0: float,
+    pos: np.ndarray,
+    speed: float,
+    turn_deg_s: float,
+    climb: float,
+    goals: np.ndarray,
+    beta: float,
+    *,
+    loop: bool = False,
+    target: int = -1,
+    nav: NavMode = NavMode.GNSS,
+    drift: float = 0.0,
+    p_det: float = 0.0,
+    lethal: float = 0.0,
+    armed: bool = False,
+    link_loss: str = "",
+) -> dict[str, Any]:
+    """One object's row of the population; the defaults are those of background traffic
+    (birds, aircraft): no target, GNSS navigation, no payload, no control link."""
+    return dict(
+        kind=kind,
+        group=group,
+        rcs=rcs,
+        t0=t0,
+        pos=pos,
+        speed=speed,
+        turn=np.radians(turn_deg_s),
+        climb=climb,
+        goals=goals,
+        loop=loop,
+        target=target,
+        nav=nav,
+        beta=beta,
+        drift=drift,
+        p_det=p_det,
+        lethal=lethal,
+        armed=armed,
+        link_loss=link_loss,
+    )
+
+
 def build_population(scenario: Scenario, site: Site, rng: np.random.Generator) -> Population:
-    rows: list[dict] = []
+    rows: list[dict[str, Any]] = []
     types = {d.name: d for d in scenario.drone_types}
     for raid in scenario.raids:
         dtype = types[raid.drone_type]
@@ -69,20 +118,19 @@ def build_population(scenario: Scenario, site: Site, rng: np.random.Generator) -
         goals = np.array([[p[0], p[1], raid.cruise_altitude_m] for p in route])
         for k in range(raid.count):
             rows.append(
-                dict(
-                    kind=ObjectKind.DRONE,
-                    group=raid.name,
-                    rcs=dtype.rcs_m2,
-                    t0=times[k],
-                    pos=np.array([starts[k, 0], starts[k, 1], 0.0]),
-                    speed=raid.cruise_speed_mps,
-                    turn=np.radians(dtype.max_turn_rate_deg_s),
-                    climb=dtype.max_climb_mps,
-                    goals=goals,
-                    loop=False,
+                _row(
+                    ObjectKind.DRONE,
+                    raid.name,
+                    dtype.rcs_m2,
+                    times[k],
+                    np.array([starts[k, 0], starts[k, 1], 0.0]),
+                    raid.cruise_speed_mps,
+                    dtype.max_turn_rate_deg_s,
+                    dtype.max_climb_mps,
+                    goals,
+                    dtype.ballistic_coefficient_kg_m2,
                     target=target,
                     nav=NavMode.GNSS if raid.navigation == "autonomous_gnss" else NavMode.REMOTE,
-                    beta=dtype.ballistic_coefficient_kg_m2,
                     drift=dtype.ins_drift_mps,
                     p_det=dtype.p_payload_detonates_on_impact,
                     lethal=dtype.payload_lethal_radius_m,
@@ -95,50 +143,40 @@ def build_population(scenario: Scenario, site: Site, rng: np.random.Generator) -
         for _ in range(flock.count):
             pts = centre + _disc(rng, BIRD_GOALS + 1, flock.radius_m)
             alts = rng.uniform(*flock.altitude_m, BIRD_GOALS + 1)
+            speed = flock.speed_mps * rng.uniform(0.8, 1.2)
+            start = np.array([pts[0, 0], pts[0, 1], alts[0]])
             goals = np.column_stack([pts[1:], alts[1:]])
             rows.append(
-                dict(
-                    kind=ObjectKind.BIRD,
-                    group=flock.name,
-                    rcs=flock.rcs_m2,
-                    t0=0.0,
-                    pos=np.array([pts[0, 0], pts[0, 1], alts[0]]),
-                    speed=flock.speed_mps * rng.uniform(0.8, 1.2),
-                    turn=np.radians(BIRD_TURN_RATE_DEG_S),
-                    climb=BIRD_CLIMB_MPS,
-                    goals=goals,
+                _row(
+                    ObjectKind.BIRD,
+                    flock.name,
+                    flock.rcs_m2,
+                    0.0,
+                    start,
+                    speed,
+                    BIRD_TURN_RATE_DEG_S,
+                    BIRD_CLIMB_MPS,
+                    goals,
+                    BIRD_BALLISTIC_KG_M2,
                     loop=True,
-                    target=-1,
-                    nav=NavMode.GNSS,
-                    beta=5.0,
-                    drift=0.0,
-                    p_det=0.0,
-                    lethal=0.0,
-                    armed=False,
                 )
             )
     for plane in scenario.background.civil_aircraft:
-        route = np.array([site.to_enu(p)[:2] for p in plane.route])
-        goals = np.column_stack([route[1:], np.full(len(route) - 1, plane.altitude_m)])
+        path = np.array([site.to_enu(p)[:2] for p in plane.route])
+        start = np.array([path[0, 0], path[0, 1], plane.altitude_m])
+        goals = np.column_stack([path[1:], np.full(len(path) - 1, plane.altitude_m)])
         rows.append(
-            dict(
-                kind=ObjectKind.AIRCRAFT,
-                group=plane.name,
-                rcs=plane.rcs_m2,
-                t0=plane.start_s,
-                pos=np.array([route[0, 0], route[0, 1], plane.altitude_m]),
-                speed=plane.speed_mps,
-                turn=np.radians(AIRCRAFT_TURN_RATE_DEG_S),
-                climb=AIRCRAFT_CLIMB_MPS,
-                goals=goals,
-                loop=False,
-                target=-1,
-                nav=NavMode.GNSS,
-                beta=2000.0,
-                drift=0.0,
-                p_det=0.0,
-                lethal=0.0,
-                armed=False,
+            _row(
+                ObjectKind.AIRCRAFT,
+                plane.name,
+                plane.rcs_m2,
+                plane.start_s,
+                start,
+                plane.speed_mps,
+                AIRCRAFT_TURN_RATE_DEG_S,
+                AIRCRAFT_CLIMB_MPS,
+                goals,
+                AIRCRAFT_BALLISTIC_KG_M2,
             )
         )
     width = max(len(r["goals"]) for r in rows)
@@ -148,7 +186,10 @@ def build_population(scenario: Scenario, site: Site, rng: np.random.Generator) -
             for r in rows
         ]
     )
-    col = lambda key, dtype=float: np.array([r[key] for r in rows], dtype=dtype)  # noqa: E731
+
+    def col(key: str, dtype: Any = float) -> np.ndarray:
+        return np.array([r[key] for r in rows], dtype=dtype)
+
     return Population(
         kind=col("kind", np.int8),
         group=tuple(r["group"] for r in rows),
@@ -168,5 +209,5 @@ def build_population(scenario: Scenario, site: Site, rng: np.random.Generator) -
         p_detonate=col("p_det"),
         lethal_radius_m=col("lethal"),
         payload_armed=col("armed", bool),
-        link_loss_action=tuple(r.get("link_loss", "") for r in rows),
+        link_loss_action=tuple(r["link_loss"] for r in rows),
     )

@@ -65,8 +65,9 @@ class World:
         fly = np.flatnonzero(self.status == ObjectStatus.FLYING)
         if fly.size == 0:
             return []
-        believed = self.pos[fly] + self.nav_error[fly]
-        goal = self.goals[fly, self.goal_idx[fly]].copy()
+        pos = self.pos[fly]
+        believed = pos + self.nav_error[fly]
+        goal = self.goals[fly, self.goal_idx[fly]]  # a copy: fancy indexing
         landing = self.lands_at_goal[fly]
         if landing.any():
             goal[landing, 2] = self._spoofed_height_command(fly[landing], goal[landing])
@@ -77,15 +78,17 @@ class World:
             self.pop.airspeed[fly],
             self.pop.max_turn_rate[fly],
             self.pop.max_climb[fly],
-            self.pos[fly, 2],
+            pos[:, 2],
             self.wind,
             dt,
         )
         self.vel[fly] = vel
-        self.pos[fly] += vel * dt
-        self.pos[fly, 2] = np.maximum(self.pos[fly, 2], 0.0)
-        self.nav_error[fly] += self.nav_bias[fly] * dt
-        return self._advance_routes(fly, rng)
+        pos += vel * dt
+        pos[:, 2] = np.maximum(pos[:, 2], 0.0)
+        self.pos[fly] = pos
+        if self.nav_bias.any():  # else the drift adds exact zeros
+            self.nav_error[fly] += self.nav_bias[fly] * dt
+        return self._advance_routes(fly, landing, rng)
 
     def _spoofed_height_command(self, idx: np.ndarray, goal: np.ndarray) -> np.ndarray:
         """Hold height until the glide at max descent rate would end over the landing point."""
@@ -93,7 +96,12 @@ class World:
         glide = self.pos[idx, 2] / self.pop.max_climb[idx] * self.pop.airspeed[idx] * LANDING_MARGIN
         return np.where(dist <= glide, 0.0, self.pos[idx, 2])
 
-    def _advance_routes(self, fly: np.ndarray, rng: np.random.Generator) -> list[EventRow]:
+    def _advance_routes(
+        self, fly: np.ndarray, landing: np.ndarray, rng: np.random.Generator
+    ) -> list[EventRow]:
+        """Waypoints reached, payloads released and touchdowns of the flying objects ``fly``
+        (``landing``: those descending onto their goal). Each rule is tested only when some
+        object is near enough for it to apply."""
         events: list[EventRow] = []
         believed = self.pos[fly] + self.nav_error[fly]
         gi = self.goal_idx[fly]
@@ -101,19 +109,19 @@ class World:
         dist = np.linalg.norm(goal[:, :2] - believed[:, :2], axis=1)
         last = gi >= self.goal_count[fly] - 1
         kind = self.pop.kind[fly]
-        nav = self.nav[fly]
-        # Intermediate waypoints: move on; birds wrap around their loiter points.
-        nxt = (dist < WAYPOINT_CAPTURE_M) & ~last
-        self.goal_idx[fly[nxt]] += 1
-        wrap = (dist < WAYPOINT_CAPTURE_M) & last & self.pop.loop_goals[fly]
-        self.goal_idx[fly[wrap]] = 0
-        exits = (dist < WAYPOINT_CAPTURE_M) & last & (kind == ObjectKind.AIRCRAFT)
-        self.status[fly[exits]] = ObjectStatus.EXITED
+        near = dist < WAYPOINT_CAPTURE_M
+        if near.any():
+            # Intermediate waypoints: move on; birds wrap around their loiter points.
+            self.goal_idx[fly[near & ~last]] += 1
+            self.goal_idx[fly[near & last & self.pop.loop_goals[fly]]] = 0
+            self.status[fly[near & last & (kind == ObjectKind.AIRCRAFT)]] = ObjectStatus.EXITED
         # Drones heading for their target release the payload on (believed) arrival overhead.
-        controlled = (nav == NavMode.SPOOFED) | (nav == NavMode.LINK_LOST)
-        drone = (kind == ObjectKind.DRONE) & last & ~controlled
         radius = self.site.asset_radius_m[np.maximum(self.pop.target_asset[fly], 0)]
-        for i in fly[drone & (dist <= radius)]:
+        over = last & (dist <= radius) & (kind == ObjectKind.DRONE)
+        if over.any():
+            nav = self.nav[fly]
+            over &= (nav != NavMode.SPOOFED) & (nav != NavMode.LINK_LOST)
+        for i in fly[over]:
             on_target = bool(self.site.assets_hit(self.pos[i : i + 1])[0, self.pop.target_asset[i]])
             self.status[i] = ObjectStatus.REACHED if on_target else ObjectStatus.CRASHED
             cause = (
@@ -123,7 +131,7 @@ class World:
             )
             events.append(self._impact(i, cause, 1.0, rng))
         # Spoofed drones touch down in the landing area; link-lost ones where their failsafe says.
-        landed = fly[self.lands_at_goal[fly] & (self.pos[fly, 2] <= TOUCHDOWN_HEIGHT_M)]
+        landed = fly[landing & (self.pos[fly, 2] <= TOUCHDOWN_HEIGHT_M)] if landing.any() else ()
         for i in landed:
             self.status[i] = ObjectStatus.LANDED
             cause = (

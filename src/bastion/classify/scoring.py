@@ -1,0 +1,131 @@
+"""How good a run's class beliefs were, per confirmed track (the summary, report and bench).
+
+Input: rows of (t, track_id, confirmed, truth, p), one per track per tick, in time order;
+``truth`` is the kind of the track's object (TRUTH_LABELS index: drone, bird, aircraft, or
+"no object" for a track on false alarms). Only confirmed rows count. Definitions:
+
+- confusion: each confirmed track once, at its last confirmed tick: truth label against the
+  believed class (:func:`bastion.classify.belief.believed_class`: the top class, or unknown
+  below ``unknown_below``); per-class precision and recall read off it, "no object" matching
+  clutter;
+- declared drone: ``p_drone >= declare_p`` at a confirmed tick (the doctrine's
+  ``p_hostile_to_engage``: the belief that makes a track engageable under weapons tight);
+  ``drone_recall``: share of drone tracks declared drone at some confirmed tick;
+  ``drone_object_recall``: share of drones (objects with a confirmed track) declared drone on
+  one of their tracks at some confirmed tick (a drone lost and found again makes several
+  tracks, the last ones short);
+  ``bird_as_drone_rate``: share of bird tracks declared drone at some confirmed tick;
+- ``time_to_confident_s``: per truth class, the time from a track's confirmation to its first
+  confirmed tick with p(true class) > ``confident_p`` (median and mean over the tracks that got
+  there; ``confident_fraction``: how many did).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from bastion.classify.belief import BELIEVED, believed_class
+from bastion.types import CLASSES, ObjectKind
+
+#: Truth rows: the object kinds, then tracks with no object behind them.
+TRUTH_LABELS: tuple[str, ...] = (*(k.name.lower() for k in ObjectKind), "no object")
+NO_OBJECT = len(ObjectKind)
+#: The belief column that is right for each truth label.
+RIGHT_CLASS = np.array(
+    [CLASSES.index(k.name.lower()) for k in ObjectKind] + [CLASSES.index("clutter")]
+)
+DRONE = CLASSES.index("drone")
+
+
+def _per_track(track_id: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Unique track ids and, per row, the index of its track."""
+    return np.unique(track_id, return_inverse=True)
+
+
+def confusion(
+    track_id: np.ndarray, truth: np.ndarray, p: np.ndarray, unknown_below: float
+) -> np.ndarray:
+    """(len(TRUTH_LABELS), len(BELIEVED)) counts of confirmed rows' tracks at their last row."""
+    counts = np.zeros((len(TRUTH_LABELS), len(BELIEVED)), dtype=np.int64)
+    if track_id.size == 0:
+        return counts
+    _, last_rev = np.unique(track_id[::-1], return_index=True)
+    last = track_id.size - 1 - last_rev
+    np.add.at(counts, (truth[last], believed_class(p[last], unknown_below)), 1)
+    return counts
+
+
+def precision_recall(counts: np.ndarray) -> dict[str, dict[str, float | None]]:
+    """Per truth label: recall (right / its tracks) and precision (right / tracks believed
+    its class); None where there is nothing to divide."""
+    out: dict[str, dict[str, float | None]] = {}
+    for i, label in enumerate(TRUTH_LABELS):
+        right = counts[i, RIGHT_CLASS[i]]
+        total, believed = counts[i].sum(), counts[:, RIGHT_CLASS[i]].sum()
+        out[label] = {
+            "tracks": int(total),
+            "recall": float(right / total) if total else None,
+            "precision": float(right / believed) if believed else None,
+        }
+    return out
+
+
+def class_scores(
+    t: np.ndarray,
+    track_id: np.ndarray,
+    confirmed: np.ndarray,
+    truth: np.ndarray,
+    p: np.ndarray,
+    object_id: np.ndarray,
+    unknown_below: float,
+    declare_p: float,
+    confident_p: float = 0.9,
+) -> dict[str, Any]:
+    """Every figure of the module docstring, JSON-able (``object_id``: each row's truth id,
+    -1 for a false alarm)."""
+    rows = np.flatnonzero(confirmed & np.isfinite(p[:, 0]))
+    t, track_id, truth, p = t[rows], track_id[rows], truth[rows].astype(np.int64), p[rows]
+    object_id = object_id[rows]
+    counts = confusion(track_id, truth, p, unknown_below)
+    ids, inv = _per_track(track_id)
+    track_truth = np.zeros(ids.size, dtype=np.int64)
+    track_truth[inv] = truth  # a track's truth label may change: the last row's wins
+    declared = np.zeros(ids.size, dtype=bool)
+    np.logical_or.at(declared, inv, p[:, DRONE] >= declare_p)
+    first_t = np.full(ids.size, np.inf)
+    np.minimum.at(first_t, inv, t)
+    right = p[np.arange(t.size), RIGHT_CLASS[truth]] > confident_p
+    confident_t = np.full(ids.size, np.inf)
+    np.minimum.at(confident_t, inv[right], t[right])
+    times: dict[str, dict[str, float | int | None]] = {}
+    for k, label in enumerate(TRUTH_LABELS):
+        mine = track_truth == k
+        got = mine & np.isfinite(confident_t)
+        wait = confident_t[got] - first_t[got]
+        times[label] = {
+            "tracks": int(mine.sum()),
+            "confident_fraction": float(got.sum() / mine.sum()) if mine.any() else None,
+            "median": float(np.median(wait)) if wait.size else None,
+            "mean": float(np.mean(wait)) if wait.size else None,
+        }
+    drones = track_truth == ObjectKind.DRONE
+    birds = track_truth == ObjectKind.BIRD
+    drone_rows = truth == ObjectKind.DRONE
+    drone_objects = np.unique(object_id[drone_rows])
+    recognised = np.unique(object_id[drone_rows & (p[:, DRONE] >= declare_p)])
+    return {
+        "truth_labels": list(TRUTH_LABELS),
+        "believed_labels": list(BELIEVED),
+        "confusion": counts.tolist(),
+        "per_class": precision_recall(counts),
+        "drone_recall": float(declared[drones].mean()) if drones.any() else None,
+        "drone_object_recall": (
+            float(recognised.size / drone_objects.size) if drone_objects.size else None
+        ),
+        "bird_as_drone_rate": float(declared[birds].mean()) if birds.any() else None,
+        "time_to_confident_s": times,
+        "unknown_below": unknown_below,
+        "declare_p": declare_p,
+    }

@@ -1,0 +1,59 @@
+"""The trained classifier: incremental track features fed to the shipped calibrated model.
+
+Every batch's attributed detections update the features (``observe``); every tick, one
+vectorised prediction over the tracks with new evidence gives p(label | features now), which is
+the belief: the drone column is rotary + fixed-wing, and ``p_rotary`` keeps the split. A track
+with no new evidence keeps its belief. The probabilities are calibrated at every moment of a
+track's life (the model sees how much evidence a track has), so a young track with little
+evidence gets a flat belief: unknown
+(:func:`bastion.classify.belief.believed_class`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+
+from bastion.classify.calibration import class_probabilities
+from bastion.classify.features import TrackFeatures
+from bastion.classify.flights import LABELS
+from bastion.classify.model import ClassifierModel
+from bastion.tracking.base import Attribution
+from bastion.types import ClassBelief, DetectionBatch, TrackTable
+
+_ROTARY = LABELS.index("drone_rotary")
+
+
+class TrainedClassifier:
+    """``model`` predicts LABELS from :data:`bastion.classify.features.FEATURES`;
+    ``sensor_kinds`` maps sensor ids to their config type (see TrackFeatures)."""
+
+    def __init__(self, model: ClassifierModel, sensor_kinds: Mapping[str, str] | None = None):
+        self.model = model
+        self.features = TrackFeatures(sensor_kinds)
+        self._ids = np.zeros(0, dtype=np.int64)  # sorted
+        self._p = np.zeros((0, len(LABELS)))
+
+    def observe(self, batch: DetectionBatch, attribution: Attribution) -> None:
+        self.features.observe(batch, attribution)
+
+    def update(self, tracks: TrackTable) -> ClassBelief:
+        X, changed = self.features.update(tracks)
+        ids = tracks.track_id
+        pos = np.searchsorted(self._ids, ids)
+        known = pos < self._ids.size
+        known[known] = self._ids[pos[known]] == ids[known]
+        p_labels = np.empty((ids.size, len(LABELS)))
+        p_labels[known] = self._p[pos[known]]
+        ask = changed | ~known
+        if ask.any():
+            p_labels[ask] = self.model.estimator.predict_proba(X[ask])
+        order = np.argsort(ids, kind="stable")
+        self._ids, self._p = ids[order], p_labels[order]
+        return ClassBelief(
+            t=tracks.t,
+            track_id=ids.copy(),
+            p=class_probabilities(p_labels),
+            p_rotary=p_labels[:, _ROTARY].copy(),
+        )

@@ -1,0 +1,95 @@
+"""Classification scores: known answers on hand-made belief histories, and the run summary's
+figures against a track-by-track count over the event log."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from bastion.classify.belief import UNKNOWN, believed_class
+from bastion.classify.scoring import NO_OBJECT, TRUTH_LABELS, class_scores
+from bastion.record.eventlog import EventLog
+from bastion.run import run_scenario
+from bastion.scenario.loader import load_builtin
+from bastion.types import CLASSES, ObjectKind, TrackStatus
+
+DRONE, BIRD = int(ObjectKind.DRONE), int(ObjectKind.BIRD)
+
+
+def test_believed_class_is_unknown_below_the_bar() -> None:
+    p = np.array([[0.7, 0.1, 0.1, 0.1], [0.4, 0.35, 0.25, 0.0], [np.nan] * 4])
+    np.testing.assert_array_equal(believed_class(p, 0.6), [0, UNKNOWN, UNKNOWN])
+
+
+def test_scores_of_hand_made_histories() -> None:
+    # Track 1, a drone: unknown, then declared at t=4 (p 0.8), confident at t=6 (0.95).
+    # Track 2, a bird: confirmed from t=2, drone-like (0.75) once at t=3, bird at the end.
+    # Track 3, a false-alarm track that ends unknown; its tentative rows do not count.
+    rows = [
+        (2, 1, True, DRONE, [0.5, 0.3, 0.1, 0.1]),
+        (4, 1, True, DRONE, [0.8, 0.1, 0.0, 0.1]),
+        (6, 1, True, DRONE, [0.95, 0.05, 0.0, 0.0]),
+        (1, 2, False, BIRD, [0.9, 0.1, 0.0, 0.0]),
+        (2, 2, True, BIRD, [0.3, 0.6, 0.0, 0.1]),
+        (3, 2, True, BIRD, [0.75, 0.25, 0.0, 0.0]),
+        (5, 2, True, BIRD, [0.05, 0.95, 0.0, 0.0]),
+        (1, 3, False, NO_OBJECT, [0.0, 0.0, 0.0, 1.0]),
+        (3, 3, True, NO_OBJECT, [0.3, 0.3, 0.0, 0.4]),
+    ]
+    t, ids, conf, truth, p = (np.array(c) for c in zip(*rows, strict=True))
+    obj = np.array([10, 10, 10, 20, 20, 20, 20, -1, -1])
+    s = class_scores(t, ids, conf, truth, p, obj, unknown_below=0.6, declare_p=0.7)
+    expected = np.zeros((len(TRUTH_LABELS), len(CLASSES) + 1), int)
+    expected[DRONE, CLASSES.index("drone")] = 1
+    expected[BIRD, CLASSES.index("bird")] = 1
+    expected[NO_OBJECT, UNKNOWN] = 1
+    np.testing.assert_array_equal(s["confusion"], expected)
+    assert s["drone_recall"] == 1.0 and s["bird_as_drone_rate"] == 1.0
+    assert s["per_class"]["drone"] == {"tracks": 1, "recall": 1.0, "precision": 1.0}
+    assert s["per_class"]["no object"]["recall"] == 0.0
+    assert s["per_class"]["no object"]["precision"] is None
+    assert s["time_to_confident_s"]["drone"]["median"] == 4.0  # 6 - 2
+    assert s["time_to_confident_s"]["bird"]["median"] == 3.0  # 5 - 2
+    assert s["time_to_confident_s"]["no object"]["confident_fraction"] == 0.0
+    assert s["time_to_confident_s"]["aircraft"]["tracks"] == 0
+    assert s["drone_object_recall"] == 1.0
+    stricter = class_scores(t, ids, conf, truth, p, obj, unknown_below=0.6, declare_p=0.76)
+    assert stricter["bird_as_drone_rate"] == 0.0 and stricter["drone_recall"] == 1.0
+    strictest = class_scores(t, ids, conf, truth, p, obj, unknown_below=0.6, declare_p=0.99)
+    assert strictest["drone_recall"] == 0.0 and strictest["drone_object_recall"] == 0.0
+
+
+@pytest.fixture(scope="module")
+def short_run(tmp_path_factory):
+    scenario = load_builtin("hmeimim-2018").model_copy(
+        update={"duration_s": 1_500.0, "classifier": "trained"}
+    )
+    out = tmp_path_factory.mktemp("run")
+    return out, run_scenario(scenario, 2, out)
+
+
+def test_summary_confusion_is_the_count_over_the_log(short_run) -> None:
+    out, summary = short_run
+    log = EventLog(out)
+    trk = log.table("tracks", ["t", "track_id", "status", "truth_id"]).to_pydict()
+    bel = log.table("beliefs", ["t", "track_id", "p", "p_rotary"]).to_pydict()
+    truth = log.table("truth", ["object_id", "kind"]).to_pydict()
+    kind = dict(zip(truth["object_id"], truth["kind"], strict=True))
+    belief = {(t, i): p for t, i, p in zip(bel["t"], bel["track_id"], bel["p"], strict=True)}
+    last: dict[int, int] = {}
+    for row, status in enumerate(trk["status"]):
+        if status == TrackStatus.CONFIRMED:
+            last[trk["track_id"][row]] = row
+    expected = np.zeros((len(TRUTH_LABELS), len(CLASSES) + 1), dtype=int)
+    for row in last.values():
+        p = belief[(trk["t"][row], trk["track_id"][row])]
+        truth_id = trk["truth_id"][row]
+        label = NO_OBJECT if truth_id < 0 else kind[truth_id]
+        top = int(np.argmax(p))
+        expected[label, top if p[top] >= 0.6 else UNKNOWN] += 1
+    scores = summary["classification"]
+    np.testing.assert_array_equal(scores["confusion"], expected)
+    assert expected[DRONE].sum() >= summary["tracked"] > 0
+    # The drone airframe split is logged and is part of the drone belief.
+    p_drone = np.array([p[0] for p in bel["p"]])
+    assert np.all(np.array(bel["p_rotary"]) <= p_drone + 1e-12)
