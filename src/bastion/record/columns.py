@@ -32,6 +32,20 @@ _STRING_COLUMNS = frozenset({"sensor_id", "effector_id", "reason", "kind", "deta
 
 Columns = dict[str, np.ndarray]
 
+#: The events columns the replay and the report read: what happened, to what, where, at what cost.
+OUTCOME_EVENT_COLUMNS = (
+    "t",
+    "kind",
+    "effector_id",
+    "track_id",
+    "object_id",
+    "pos",
+    "munitions",
+    "in_no_debris_zone",
+    "asset_damage",
+    "detail",
+)
+
 
 def to_numpy(column: pa.ChunkedArray) -> np.ndarray:
     """One Arrow column as numpy: lists to (rows, width), strings to an object array."""

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from bastion.record.columns import Columns, read_columns, tick_bounds
+from bastion.record.columns import OUTCOME_EVENT_COLUMNS, Columns, read_columns, tick_bounds
 from bastion.record.eventlog import EventLog
 from bastion.record.fates import detonated, fate_codes, fate_counts
 from bastion.record.scoring import tick_gospa
@@ -30,18 +30,7 @@ REPLAY_COLUMNS = {
     "beliefs": ["t", "track_id", "p"],
     "threats": ["t", "track_id", "asset_index", "score", "time_to_go_s"],
     "assignments": ["t", "track_id", "effector_id", "p_kill"],
-    "events": [
-        "t",
-        "kind",
-        "effector_id",
-        "track_id",
-        "object_id",
-        "pos",
-        "munitions",
-        "in_no_debris_zone",
-        "asset_damage",
-        "detail",
-    ],
+    "events": OUTCOME_EVENT_COLUMNS,
 }
 
 

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from bastion.errors import EventLogError
-from bastion.record.columns import Columns, match_rows, read_columns
+from bastion.record.columns import OUTCOME_EVENT_COLUMNS, Columns, match_rows, read_columns
 from bastion.record.eventlog import EventLog
 from bastion.record.fates import detonated
 from bastion.scenario.loader import parse_scenario
@@ -28,18 +28,7 @@ REPORT_COLUMNS = {
     "tracks": ["t", "track_id", "x", "status", "truth_id"],
     "beliefs": ["t", "track_id", "p"],
     "assignments": ["t", "track_id", "effector_id", "intercept_pos", "p_kill"],
-    "events": [
-        "t",
-        "kind",
-        "effector_id",
-        "track_id",
-        "object_id",
-        "pos",
-        "munitions",
-        "in_no_debris_zone",
-        "asset_damage",
-        "detail",
-    ],
+    "events": OUTCOME_EVENT_COLUMNS,
 }
 
 
