@@ -18,7 +18,6 @@ from typing import Any, Protocol
 import numpy as np
 
 from bastion.assign.build import build_assigner
-from bastion.classify.base import NO_ATTRIBUTION
 from bastion.classify.build import build_classifier
 from bastion.engage.build import build_effector
 from bastion.engage.manager import EngagementManager
@@ -82,9 +81,7 @@ class Simulation:
         for sensor, rng in zip(self.sensors, self._sensor_rngs, strict=True):
             batch = sensor.observe(truth, t_prev, rng)
             sink.append("detections", batch)
-            attribution = NO_ATTRIBUTION
-            if len(batch) or batch.measured[0]:  # an empty batch of bearings tells nothing
-                attribution = self.tracker.update(batch)
+            attribution = self.tracker.update(batch)
             self.classifier.observe(batch, attribution)  # silence is evidence to a classifier
         tracks = self.tracker.table(t)
         for sensor in self.sensors:  # cues (a camera slewing to a track) act from the next tick

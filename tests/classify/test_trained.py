@@ -8,7 +8,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from bastion.classify.base import NO_ATTRIBUTION
 from bastion.classify.build import shipped_model
 from bastion.classify.calibration import (
     CLASS_OF_LABEL,
@@ -71,9 +70,7 @@ def _follow(kind: ObjectKind, row, rcs: float, motion: Motion, seconds: int) -> 
             rcs_m2=np.array([rcs]),
         )
         batch = radar.observe(truth, k - 1.0, rng)
-        clf.observe(
-            batch, tracker.update(batch) if len(batch) or batch.measured[0] else NO_ATTRIBUTION
-        )
+        clf.observe(batch, tracker.update(batch))
         tracks = tracker.table(float(k))
         belief = clf.update(tracks)
         mine = tracks.truth_id == 0

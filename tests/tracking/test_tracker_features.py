@@ -337,3 +337,19 @@ def test_update_attributes_each_target_detection_to_its_own_track(make_radar, me
                 if batch.truth_id[det] >= 0:
                     owner[int(batch.truth_id[det])].add(int(tid))
     assert len(owner[0]) == 1 and len(owner[1]) == 1 and owner[0] != owner[1]
+
+
+def test_an_empty_batch_of_bearings_leaves_the_tracker_as_it_was(make_radar, make_sensor) -> None:
+    # Bearings start no tracks and an empty one counts no misses: the tracker must neither move
+    # its clock nor touch its tracks, and attributes nothing.
+    radar = make_radar(seed=5)
+    tracker = MultiTargetTracker(Tracker())
+    for k in range(6):
+        tracker.update(radar.scan(float(k), np.array([[4_000.0, 1_000.0, 300.0]]), 1.0, 0))
+    before = tracker.table(5.0)
+    eo = make_sensor(6, np.zeros(3), np.array([1.0, 1e-3, 1e-3, 1.0]), [False, True, True, False])
+    got = tracker.update(eo.batch(9.0, np.zeros((0, 3)), np.zeros(0)))
+    assert got.track_id.size == 0 and got.det.size == 0
+    after = tracker.table(5.0)  # would raise had the tracker's clock moved to 9 s
+    np.testing.assert_array_equal(after.x, before.x)
+    np.testing.assert_array_equal(after.misses, before.misses)

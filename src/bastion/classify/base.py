@@ -2,7 +2,7 @@
 class belief.
 
 ``observe(batch, attribution)`` is called with every sensor batch and the tracker's attribution
-of its detections to tracks (an empty attribution when the tracker was not called), so that a
+of its detections to tracks (empty when it attributed nothing), so that a
 classifier can use measured features (RCS, micro-Doppler, RF emitter, EO/IR cues, sound level)
 and silence (a sensor looked and heard nothing). ``update(tracks)`` is called once per tick
 with the track table. A classifier keeps its state per track id between calls and forgets ids
@@ -13,13 +13,8 @@ from __future__ import annotations
 
 from typing import Protocol
 
-import numpy as np
-
 from bastion.tracking.base import Attribution
 from bastion.types import ClassBelief, DetectionBatch, TrackTable
-
-#: The attribution of a batch the tracker was not given (an empty batch of bearings).
-NO_ATTRIBUTION = Attribution(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
 
 
 class Classifier(Protocol):

@@ -24,7 +24,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bastion.classify.base import NO_ATTRIBUTION
 from bastion.classify.features import FEATURES, TrackFeatures
 from bastion.classify.flights import (
     LABELS,
@@ -268,10 +267,7 @@ def run_snapshots(seed: int, run: int, snapshot_every: int = 3, run_s: float = R
         truth = sky.truth(k, t)
         for sensor, srng in zip(sensors, sensor_rngs, strict=True):
             batch = sensor.observe(truth, t - DT_S, srng)
-            attribution = NO_ATTRIBUTION
-            if len(batch) or batch.measured[0]:
-                attribution = tracker.update(batch)
-            features.observe(batch, attribution)
+            features.observe(batch, tracker.update(batch))
         tracks = tracker.table(t)
         for sensor in sensors:
             sensor.cue(tracks)

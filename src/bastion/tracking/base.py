@@ -28,6 +28,16 @@ class Attribution(NamedTuple):
     det: np.ndarray
 
 
+def _frozen_empty() -> np.ndarray:
+    empty = np.zeros(0, dtype=np.int64)
+    empty.flags.writeable = False
+    return empty
+
+
+#: A batch that attributed nothing: an empty batch of bearings, or one too late to replay.
+NO_ATTRIBUTION = Attribution(_frozen_empty(), _frozen_empty())
+
+
 class Tracker(Protocol):
     def update(self, batch: DetectionBatch) -> Attribution: ...
 

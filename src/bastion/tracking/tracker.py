@@ -55,7 +55,7 @@ import numpy as np
 
 from bastion.scenario.schema import Tracker as TrackerConfig
 from bastion.tracking import kalman, management
-from bastion.tracking.base import Attribution
+from bastion.tracking.base import NO_ATTRIBUTION, Attribution
 from bastion.tracking.gating import GatedPairs, gate, gate_threshold, mahalanobis
 from bastion.tracking.gnn import gnn_assign
 from bastion.tracking.imm import ImmPredictor
@@ -160,14 +160,17 @@ class MultiTargetTracker:
 
     def update(self, batch: DetectionBatch) -> Attribution:
         """Fold one batch in; return which track each of its detections went to (a late
-        batch's own attribution after the replay; a dropped batch attributes nothing)."""
+        batch's own attribution after the replay; a dropped batch attributes nothing). An empty
+        batch of bearings tells nothing and leaves the tracker as it was; an empty radar batch
+        still counts misses where it looked."""
+        if not len(batch) and not batch.measured[0]:
+            return NO_ATTRIBUTION
         if batch.t >= self._state.t:
             return self._remember_and_step(batch)
         later = [k for k, (_, b) in enumerate(self._recent) if b.t > batch.t]
         if not later or batch.t < self._state.t - self.config.out_of_order_window_s:
             self.late_batches_dropped += 1
-            empty = np.zeros(0, dtype=np.int64)
-            return Attribution(empty, empty.copy())
+            return NO_ATTRIBUTION
         first = later[0]
         replay = [b for _, b in self._recent[first:]]
         self._state = self._recent[first][0]
