@@ -30,11 +30,11 @@ import numpy as np
 import pyarrow as pa
 
 from bastion.classify.scoring import NO_OBJECT, class_scores
-from bastion.record.columns import match_rows, read_columns
+from bastion.record.columns import belief_rows, read_columns
 from bastion.record.eventlog import EventLog
 from bastion.scenario.schema import Doctrine
 from bastion.tracking.metrics import gospa
-from bastion.types import CLASSES, ObjectKind, ObjectStatus, TrackStatus
+from bastion.types import ObjectKind, ObjectStatus, TrackStatus
 
 
 def _col(table: pa.Table, name: str) -> np.ndarray:
@@ -88,9 +88,7 @@ def _classification(log: EventLog, kind: np.ndarray) -> dict[str, Any]:
     """Class-belief scores of the confirmed tracks (:mod:`bastion.classify.scoring`)."""
     tracks = read_columns(log, "tracks", ["t", "track_id", "status", "truth_id"])
     beliefs = read_columns(log, "beliefs", ["t", "track_id", "p"])
-    match = match_rows(tracks["t"], tracks["track_id"], beliefs["t"], beliefs["track_id"])
-    p = np.full((match.size, len(CLASSES)), np.nan)
-    p[match >= 0] = beliefs["p"][match[match >= 0]]
+    p = belief_rows(tracks, beliefs)
     truth_id = tracks["truth_id"].astype(np.int64)
     truth = np.where(truth_id >= 0, kind[np.maximum(truth_id, 0)], NO_OBJECT)
     doctrine = Doctrine.model_validate(log.meta.get("scenario_definition", {}).get("doctrine", {}))

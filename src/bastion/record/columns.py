@@ -101,3 +101,11 @@ def match_rows(
     found = (ticks[tick] == t) & (key >= 0) & (other[order[at]] == mine)
     out[found] = order[at[found]]
     return out
+
+
+def belief_rows(tracks: Columns, beliefs: Columns) -> np.ndarray:
+    """Each track row's class belief (rows of ``tracks`` -> (M, 4)), nan where none was logged."""
+    match = match_rows(tracks["t"], tracks["track_id"], beliefs["t"], beliefs["track_id"])
+    out = np.full((match.size, beliefs["p"].shape[1]), np.nan)
+    out[match >= 0] = beliefs["p"][match[match >= 0]]
+    return out

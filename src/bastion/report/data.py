@@ -131,11 +131,3 @@ def detection_ranges(detections: Columns, truth: Columns) -> np.ndarray:
     found = at >= 0
     out[found] = np.linalg.norm(truth["pos"][at[found]] - detections["sensor_pos"][found], axis=1)
     return out
-
-
-def belief_rows(tracks: Columns, beliefs: Columns) -> np.ndarray:
-    """Each track row's class belief (rows of ``tracks`` -> (M, 4)), nan where none was logged."""
-    match = match_rows(tracks["t"], tracks["track_id"], beliefs["t"], beliefs["track_id"])
-    out = np.full((match.size, beliefs["p"].shape[1]), np.nan)
-    out[match >= 0] = beliefs["p"][match[match >= 0]]
-    return out

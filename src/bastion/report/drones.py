@@ -12,8 +12,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from bastion.record.columns import belief_rows
 from bastion.record.fates import Fate, drone_fates
-from bastion.report.data import RunData, belief_rows
+from bastion.report.data import RunData
 from bastion.types import CLASSES, TrackStatus
 
 _DRONE_CLASS = CLASSES.index("drone")

@@ -18,7 +18,8 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Circle, Polygon
 
-from bastion.report.data import RunData, belief_rows
+from bastion.record.columns import belief_rows
+from bastion.report.data import RunData
 from bastion.report.html import Section, figure, paragraph
 from bastion.types import CLASSES, ObjectKind, ObjectStatus, TrackStatus
 
