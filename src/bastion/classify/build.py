@@ -1,19 +1,27 @@
-"""Building a scenario's classifier: the trained model (default) or the kinematic baseline."""
+"""Building a scenario's classifier: the trained model (default) or the kinematic baseline.
+
+The trained classifier's modules (and scikit-learn, which its model file needs) are imported
+only when a scenario asks for it, so a run on the kinematic baseline does not pay for them.
+"""
 
 from __future__ import annotations
 
 from functools import cache
+from typing import TYPE_CHECKING
 
 from bastion.classify.base import Classifier
 from bastion.classify.kinematic import KinematicClassifier
-from bastion.classify.model import ClassifierModel, load_model
-from bastion.classify.trained import TrainedClassifier
 from bastion.scenario.schema import Scenario
+
+if TYPE_CHECKING:
+    from bastion.classify.model import ClassifierModel
 
 
 @cache
 def shipped_model() -> ClassifierModel:
     """The model shipped with Bastion, loaded once per process."""
+    from bastion.classify.model import load_model
+
     return load_model()
 
 
@@ -21,4 +29,6 @@ def build_classifier(scenario: Scenario) -> Classifier:
     """The classifier the scenario names, told which kind each of its sensors is."""
     if scenario.classifier == "kinematic":
         return KinematicClassifier()
+    from bastion.classify.trained import TrainedClassifier
+
     return TrainedClassifier(shipped_model(), {s.id: s.type for s in scenario.sensors})
