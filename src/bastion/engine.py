@@ -21,7 +21,8 @@ from bastion.assign.build import build_assigner
 from bastion.classify.build import build_classifier
 from bastion.engage.build import build_effector
 from bastion.engage.manager import EngagementManager
-from bastion.scenario.schema import Scenario, Wind
+from bastion.frames import wind_enu
+from bastion.scenario.schema import Scenario
 from bastion.scenario.site import build_site
 from bastion.sensors.build import build_sensors
 from bastion.sensors.signature import SignatureTable
@@ -36,12 +37,6 @@ class RecordSink(Protocol):
     def append(self, table: str, record: Any) -> None: ...
 
 
-def wind_vector(wind: Wind) -> np.ndarray:
-    """Meteorological wind (speed, direction it blows *from*) to an ENU velocity (3,)."""
-    a = np.radians(wind.from_deg)
-    return np.array([-wind.speed_mps * np.sin(a), -wind.speed_mps * np.cos(a), 0.0])
-
-
 class Simulation:
     """A scenario ready to run with one seed."""
 
@@ -52,8 +47,9 @@ class Simulation:
         seq = np.random.SeedSequence(seed)
         pop_seq, world_seq, engage_seq, *sensor_seqs = seq.spawn(3 + len(scenario.sensors))
         self.population = build_population(scenario, self.site, np.random.default_rng(pop_seq))
-        wind = wind_vector(scenario.wind)
-        self.world = World(self.population, self.site, wind)
+        wind = wind_enu(scenario.wind.speed_mps, scenario.wind.from_deg)
+        self._world_rng = np.random.default_rng(world_seq)
+        self.world = World(self.population, self.site, wind, self._world_rng)
         signatures = SignatureTable.build(scenario, self.population)
         self.sensors = build_sensors(scenario, self.site, signatures)
         self.effectors = [build_effector(c, self.site) for c in scenario.effectors]
@@ -66,7 +62,6 @@ class Simulation:
         self.manager = EngagementManager(
             self.effectors, self.site, self.population, wind, scenario.doctrine
         )
-        self._world_rng = np.random.default_rng(world_seq)
         self._engage_rng = np.random.default_rng(engage_seq)
         self._sensor_rngs = [np.random.default_rng(s) for s in sensor_seqs]
         self.steps = round(scenario.duration_s / scenario.dt_s)

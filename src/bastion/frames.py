@@ -30,6 +30,12 @@ def enu_to_geodetic(enu: np.ndarray, origin: tuple[float, float, float]) -> np.n
     return np.stack(np.broadcast_arrays(lat, lon, alt), axis=-1).astype(float)
 
 
+def wind_enu(speed_mps: float, from_deg: float) -> np.ndarray:
+    """Meteorological wind (speed, the direction it blows *from*) as an ENU velocity (3,)."""
+    a = np.radians(from_deg)
+    return np.array([-speed_mps * np.sin(a), -speed_mps * np.cos(a), 0.0])
+
+
 def enu_to_polar(d: np.ndarray) -> np.ndarray:
     """Relative ENU vectors (..., 3) to (range, azimuth, elevation) (..., 3)."""
     d = np.asarray(d, dtype=float)

@@ -5,9 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from bastion.engine import wind_vector
+from bastion.frames import wind_enu
 from bastion.scenario.loader import load_builtin
-from bastion.scenario.schema import Wind
 from bastion.scenario.site import Site, build_site
 from bastion.types import NavMode, ObjectKind, ObjectStatus
 from bastion.world.autopilot import crab_heading, wrap_angle
@@ -47,7 +46,6 @@ def _world(wind=(0.0, 0.0, 0.0), start=(0.0, 10000.0)) -> World:
         max_climb=np.array([3.0]),
         goals=np.array([[[0.0, 0.0, 300.0]]]),
         goal_count=np.array([1]),
-        loop_goals=np.array([False]),
         target_asset=np.array([0]),
         nav_mode=np.array([NavMode.GNSS], np.int8),
         ballistic_coefficient=np.array([30.0]),
@@ -70,7 +68,7 @@ def _fly(world: World, until: float, rng=None) -> list:
 
 
 def test_wind_vector_points_downwind() -> None:
-    v = wind_vector(Wind(speed_mps=5.0, from_deg=90.0))  # from the east: blows west
+    v = wind_enu(5.0, 90.0)  # from the east: blows west
     np.testing.assert_allclose(v, [-5.0, 0.0, 0.0], atol=1e-12)
 
 

@@ -431,12 +431,16 @@ class Raid(Model):
 
 
 class BirdFlock(Model):
+    """``count`` birds that live within ``radius_m`` of ``center`` and the height band
+    ``altitude_m``, each flying its own way there at about ``speed_mps`` through the air
+    (commuting, foraging, soaring, gliding; drifting with the wind: bastion.world.birds)."""
+
     name: str
     center: GeoPoint
     radius_m: Positive = 2_000.0
     count: Annotated[int, Field(ge=1)]
     altitude_m: tuple[NonNegative, NonNegative] = (20.0, 300.0)
-    speed_mps: Positive = 12.0
+    speed_mps: Positive = 12.0  # airspeed
     mass_kg: Positive = 0.5  # sets wing-beat frequency, size, and rcs_m2 when that is not given
     rcs_m2: Positive = 0.01
 

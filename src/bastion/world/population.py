@@ -14,10 +14,12 @@ import numpy as np
 from bastion.scenario.schema import Scenario
 from bastion.scenario.site import Site
 from bastion.types import NavMode, ObjectKind
+from bastion.world.birds import BirdHabit, HomeRange, draw_habit
 
-BIRD_GOALS = 40  # loiter points drawn per bird; it cycles through them
-BIRD_TURN_RATE_DEG_S = 45.0
-BIRD_CLIMB_MPS = 2.0
+#: Birds fly by their own model (bastion.world.birds), not the autopilot: these only bound
+#: the autopilot's columns for them.
+BIRD_TURN_RATE_DEG_S = 90.0
+BIRD_CLIMB_MPS = 3.0
 AIRCRAFT_TURN_RATE_DEG_S = 3.0
 AIRCRAFT_CLIMB_MPS = 10.0
 #: Ballistic coefficients (kg/m²) of a bird and of an aircraft, should one be shot down.
@@ -39,7 +41,6 @@ class Population:
     max_climb: np.ndarray  # (N,) m/s
     goals: np.ndarray  # (N, W, 3) route points (up = commanded height), padded with the last
     goal_count: np.ndarray  # (N,) int
-    loop_goals: np.ndarray  # (N,) bool: birds cycle through their goals
     target_asset: np.ndarray  # (N,) int, the drone's target asset index; -1 for others
     nav_mode: np.ndarray  # (N,) int8 NavMode at launch
     ballistic_coefficient: np.ndarray  # (N,) kg/m^2 of wreckage
@@ -48,6 +49,8 @@ class Population:
     lethal_radius_m: np.ndarray  # (N,)
     payload_armed: np.ndarray  # (N,) bool
     link_loss_action: tuple[str, ...] = ()  # drones' failsafe when their control link is lost
+    bird_habits: tuple[BirdHabit, ...] = ()  # per bird, in object order (bastion.world.birds)
+    bird_home: HomeRange | None = None  # the birds' home ranges, in the same order
 
     def __len__(self) -> int:
         return int(self.kind.shape[0])
@@ -72,7 +75,6 @@ def _row(
     goals: np.ndarray,
     beta: float,
     *,
-    loop: bool = False,
     target: int = -1,
     nav: NavMode = NavMode.GNSS,
     drift: float = 0.0,
@@ -93,7 +95,6 @@ def _row(
         turn=np.radians(turn_deg_s),
         climb=climb,
         goals=goals,
-        loop=loop,
         target=target,
         nav=nav,
         beta=beta,
@@ -138,14 +139,16 @@ def build_population(scenario: Scenario, site: Site, rng: np.random.Generator) -
                     link_loss=dtype.link_loss_action,
                 )
             )
+    habits: list[BirdHabit] = []
+    homes: list[tuple[float, float, float, float, float]] = []
     for flock in scenario.background.bird_flocks:
         centre = site.to_enu(flock.center)[:2]
         for _ in range(flock.count):
-            pts = centre + _disc(rng, BIRD_GOALS + 1, flock.radius_m)
-            alts = rng.uniform(*flock.altitude_m, BIRD_GOALS + 1)
-            speed = flock.speed_mps * rng.uniform(0.8, 1.2)
-            start = np.array([pts[0, 0], pts[0, 1], alts[0]])
-            goals = np.column_stack([pts[1:], alts[1:]])
+            start = np.append(
+                centre + _disc(rng, 1, flock.radius_m)[0], rng.uniform(*flock.altitude_m)
+            )
+            habits.append(draw_habit(rng, flock.speed_mps))
+            homes.append((*centre, flock.radius_m, *flock.altitude_m))
             rows.append(
                 _row(
                     ObjectKind.BIRD,
@@ -153,12 +156,11 @@ def build_population(scenario: Scenario, site: Site, rng: np.random.Generator) -
                     flock.rcs_m2,
                     0.0,
                     start,
-                    speed,
+                    habits[-1].airspeed,
                     BIRD_TURN_RATE_DEG_S,
                     BIRD_CLIMB_MPS,
-                    goals,
+                    start[None, :],
                     BIRD_BALLISTIC_KG_M2,
-                    loop=True,
                 )
             )
     for plane in scenario.background.civil_aircraft:
@@ -201,7 +203,6 @@ def build_population(scenario: Scenario, site: Site, rng: np.random.Generator) -
         max_climb=col("climb"),
         goals=goals,
         goal_count=np.array([len(r["goals"]) for r in rows]),
-        loop_goals=col("loop", bool),
         target_asset=col("target", np.int64),
         nav_mode=col("nav", np.int8),
         ballistic_coefficient=col("beta"),
@@ -210,4 +211,12 @@ def build_population(scenario: Scenario, site: Site, rng: np.random.Generator) -
         lethal_radius_m=col("lethal"),
         payload_armed=col("armed", bool),
         link_loss_action=tuple(r["link_loss"] for r in rows),
+        bird_habits=tuple(habits),
+        bird_home=_home_ranges(homes),
     )
+
+
+def _home_ranges(homes: list[tuple[float, float, float, float, float]]) -> HomeRange:
+    """(centre east, north, radius, low, high) per bird, as a HomeRange."""
+    a = np.array(homes, dtype=float).reshape(-1, 5)
+    return HomeRange(centre=a[:, :2], radius_m=a[:, 2], band_m=a[:, 3:])

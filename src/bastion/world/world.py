@@ -5,7 +5,8 @@ position drifting from the truth by a velocity error drawn at the moment of deni
 a displaced route and release their payload where they *think* the target is. A spoofed drone
 is steered to the defence's landing area and brought down there; a remote-controlled drone whose
 control link is jammed flies its failsafe: it lands where it is, returns to its launch point and
-lands there, or hovers. Birds loiter; aircraft transit.
+lands there, or hovers. Birds fly their own behaviour within their flock's area, drifting with
+the wind (:mod:`bastion.world.birds`); aircraft transit.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import numpy as np
 from bastion.scenario.site import Site
 from bastion.types import EventRow, NavMode, ObjectKind, ObjectStatus, TruthBatch
 from bastion.world.autopilot import steer
+from bastion.world.birds import BirdFlight
 from bastion.world.impact import assess_impact
 from bastion.world.population import Population
 
@@ -24,7 +26,14 @@ TOUCHDOWN_HEIGHT_M = 1.0  # the height-hold loop only approaches the ground asym
 
 
 class World:
-    def __init__(self, population: Population, site: Site, wind: np.ndarray) -> None:
+    def __init__(
+        self,
+        population: Population,
+        site: Site,
+        wind: np.ndarray,
+        rng: np.random.Generator | None = None,
+    ) -> None:
+        """``rng`` draws the birds' initial headings and gusts (needed when there are birds)."""
         self.pop = population
         self.site = site
         self.wind = np.asarray(wind, dtype=float)
@@ -42,6 +51,15 @@ class World:
         self.nav_bias = np.zeros((n, 3))  # inertial velocity error once GNSS is denied
         self.nav_error = np.zeros((n, 3))  # believed minus true position
         self.lands_at_goal = np.zeros(n, dtype=bool)  # spoofed, or failsafe landing
+        self.birds = np.flatnonzero(population.kind == ObjectKind.BIRD)
+        self.bird_flight: BirdFlight | None = None
+        if self.birds.size:
+            if rng is None or population.bird_home is None:
+                raise ValueError("a population with birds needs their habits, homes and an rng")
+            heading = rng.uniform(0.0, 2.0 * np.pi, self.birds.size)
+            self.bird_flight = BirdFlight(
+                list(population.bird_habits), population.bird_home, heading, rng
+            )
         self.t = 0.0
 
     def truth(self) -> TruthBatch:
@@ -82,6 +100,10 @@ class World:
             self.wind,
             dt,
         )
+        if self.bird_flight is not None:
+            bird_vel = self.bird_flight.step(self.pos[self.birds], dt, self.wind, rng)
+            is_bird = self.pop.kind[fly] == ObjectKind.BIRD
+            vel[is_bird] = bird_vel[np.searchsorted(self.birds, fly[is_bird])]
         self.vel[fly] = vel
         pos += vel * dt
         pos[:, 2] = np.maximum(pos[:, 2], 0.0)
@@ -111,9 +133,8 @@ class World:
         kind = self.pop.kind[fly]
         near = dist < WAYPOINT_CAPTURE_M
         if near.any():
-            # Intermediate waypoints: move on; birds wrap around their loiter points.
+            # Intermediate waypoints: move on (birds have none: they fly their own way).
             self.goal_idx[fly[near & ~last]] += 1
-            self.goal_idx[fly[near & last & self.pop.loop_goals[fly]]] = 0
             self.status[fly[near & last & (kind == ObjectKind.AIRCRAFT)]] = ObjectStatus.EXITED
         # Drones heading for their target release the payload on (believed) arrival overhead.
         radius = self.site.asset_radius_m[np.maximum(self.pop.target_asset[fly], 0)]
