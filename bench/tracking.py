@@ -23,9 +23,11 @@ Both trackers run the same models: constant velocity with the same process noise
 Kalman filter in the radar's polar frame (Bastion's ``--filter ekf``, the default here; its
 ``converted`` filter, the default of ``bastion run``, linearises the plots to ENU positions
 instead and loses up to 0.15% GOSPA at these ranges), the same chi-square gate, 3-hit
-confirmation, deletion of tentative tracks after 2 and of GNN tracks after 4 misses. They
-differ in GNN's pair cost: Bastion's is the log-likelihood ratio (the most probable
-assignment), Stone Soup's the Mahalanobis distance with a miss at the gate distance.
+confirmation, deletion of tentative tracks after 2 and of GNN tracks after 4 misses (Bastion:
+4 for a track seen at the scene's Pd 0.9, more for one its own history says is seen less
+often, docs/tracking.md). They differ in GNN's pair cost: Bastion's is the log-likelihood
+ratio (the most probable assignment), Stone Soup's the Mahalanobis distance with a miss at the
+gate distance.
 
 Stone Soup (bench extra ``stonesoup``), configured per its tutorials with its fastest parts:
 extended Kalman predictor and updater in its own polar model (CartesianToElevationBearingRange),

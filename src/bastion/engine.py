@@ -92,7 +92,7 @@ class Simulation:
             tracks,
             belief,
             self.effectors,
-            self.manager.engaged_track_ids(),
+            self.manager.engaged_track_ids(tracks),
             self.manager.ineffective_pairs(),
         )
         sink.append("assignments", assignment)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -51,6 +53,11 @@ def _place_drone(sim: Simulation, pos, vel=(0.0, -30.0, 0.0), t=100.0) -> TrackT
     )
 
 
+def _updated(tracks: TrackTable, t: float) -> TrackTable:
+    """The same track, last updated by a detection at t."""
+    return replace(tracks, last_update_t=np.array([t]))
+
+
 def _order(tracks: TrackTable, effector_id: str) -> Assignment:
     return Assignment(
         t=tracks.t,
@@ -78,12 +85,13 @@ def test_missile_kill_destroys_the_drone_and_its_wreckage_lands_later() -> None:
     tracks = _place_drone(sim, np.array([0.0, 8000.0, 300.0]))
     launch = sim.manager.order(_order(tracks, "M1-hmeimim"), tracks, RNG)
     assert [e.kind for e in launch] == ["launch"] and launch[0].munitions == 1
-    assert sim.manager.engaged_track_ids() == {9}
+    assert sim.manager.engaged_track_ids(tracks) == {9}
     events = _resolve_until(sim, 160.0)
     kinds = [e.kind for e in events]
     assert kinds == ["kill", "impact"]
     assert sim.world.status[0] == ObjectStatus.DESTROYED
-    assert sim.manager.engaged_track_ids() == frozenset()  # the kill was assessed long ago
+    # The kill was assessed long ago: the track is free again once a detection updates it.
+    assert sim.manager.engaged_track_ids(_updated(tracks, 150.0)) == frozenset()
     # ~8 km out, 300 m up, moving south at 30 m/s: wreckage lands south of the kill point.
     kill, impact = events
     assert impact.pos[1] < kill.pos[1] and abs(impact.pos[1] - kill.pos[1]) < 500.0
@@ -190,7 +198,7 @@ def test_operator_approval_delays_the_shot() -> None:
     tracks = _place_drone(sim, np.array([0.0, 8000.0, 300.0]))
     events = sim.manager.order(_order(tracks, "M1-hmeimim"), tracks, RNG)
     assert [e.kind for e in events] == ["approval_requested"]
-    assert sim.manager.engaged_track_ids() == {9}
+    assert sim.manager.engaged_track_ids(tracks) == {9}
     assert sim.manager.release_approved(tracks) == []
     later = _place_drone(sim, np.array([0.0, 7700.0, 300.0]), t=110.0)
     assert [e.kind for e in sim.manager.release_approved(later)] == ["launch"]
@@ -232,14 +240,14 @@ def test_without_shoot_look_shoot_a_second_shot_may_follow_before_the_look() -> 
     sls = _sim()
     tracks = _place_drone(sls, np.array([0.0, 8000.0, 300.0]))
     sls.manager.order(_order(tracks, "M1-hmeimim"), tracks, RNG)
-    assert 9 in sls.manager.engaged_track_ids()
+    assert 9 in sls.manager.engaged_track_ids(tracks)
 
     salvo = _sim(shoot_look_shoot=False)
     tracks = _place_drone(salvo, np.array([0.0, 8000.0, 300.0]))
     salvo.manager.order(_order(tracks, "M1-hmeimim"), tracks, RNG)
-    assert 9 not in salvo.manager.engaged_track_ids()
+    assert 9 not in salvo.manager.engaged_track_ids(tracks)
     salvo.manager.order(_order(tracks, "M1-hmeimim"), tracks, RNG)
-    assert 9 in salvo.manager.engaged_track_ids()
+    assert 9 in salvo.manager.engaged_track_ids(tracks)
 
 
 def test_a_shot_at_a_false_track_misses() -> None:
@@ -262,6 +270,9 @@ def test_a_track_assessed_as_killed_is_left_alone_while_the_tracker_coasts_it() 
     sim.manager.order(_order(tracks, "M1-hmeimim"), tracks, RNG)
     events = _resolve_until(sim, 116.0)  # the effect comes at ~115.3 s
     assert [e.kind for e in events] == ["kill"]
-    assert 9 in sim.manager.engaged_track_ids()
+    assert 9 in sim.manager.engaged_track_ids(_updated(tracks, 116.0))
     _resolve_until(sim, 116.0 + REASSESS_AFTER_S)
-    assert 9 not in sim.manager.engaged_track_ids()  # still there: it follows something else
+    # Coasting (no detection since the kill): left alone however long the tracker keeps it.
+    assert 9 in sim.manager.engaged_track_ids(_updated(tracks, 113.0))
+    # Updated after the kill and past the wait: still there, it follows something else.
+    assert 9 not in sim.manager.engaged_track_ids(_updated(tracks, 125.0))

@@ -50,8 +50,9 @@ def test_instrumented_uav_flight_gives_one_unbroken_track(make_radar) -> None:
 def test_opensky_aircraft_give_about_one_track_each(make_radar) -> None:
     # 84 aircraft over the UK, ADS-B positions at their own times, seen every 10 s by a radar
     # at 52.25 N 1.7 W out to about 350 km (σ 50 m, 0.1°, 0.1°), Pd 0.95, moving straight
-    # between position reports. An aircraft silent for more than 40 s (its track is deleted
-    # after 4 missed scans) starts a new trajectory (bastion.realdata): each deserves a track.
+    # between position reports. An aircraft silent for more than 40 s (a track seen at Pd 0.9 or
+    # better is deleted after 4 missed scans) starts a new trajectory (bastion.realdata): each
+    # deserves a track.
     flights = load_trajectories(DATA / "stonesoup_OpenSky_Plane_States.csv.gz")
     scans = np.arange(0.0, 1_201.0, 10.0)
     covering = [(f.t[0] <= scans) & (scans <= f.t[-1]) for f in flights]
@@ -77,7 +78,9 @@ def test_opensky_aircraft_give_about_one_track_each(make_radar) -> None:
     exact = np.mean([len(tracks_of[a]) == n for a, n in segments.items()])
     assert len(segments) >= 80 and not false_tracks
     assert all(tracks_of[a] for a in segments)  # every aircraft tracked
-    # With this seed: 81 of the 83 aircraft (98%) get exactly one track per segment; 96 tracks
-    # for 94 segments.
+    # With this seed: 79 of the 83 aircraft (95%) get exactly one track per segment, 94 tracks
+    # for 94 segments. Two aircraft break into two tracks; two others keep one track across
+    # their silence (their tracks, seen at an estimated P_D of 0.74-0.87, may coast 5-7 scans),
+    # which the fixed 4-miss rule used to end (then: 81 of 83, 96 tracks).
     assert exact >= 0.85, exact
     assert n_tracks <= 1.1 * sum(segments.values()), (n_tracks, sum(segments.values()))

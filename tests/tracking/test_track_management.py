@@ -9,8 +9,10 @@ import numpy as np
 import pytest
 
 from bastion.scenario.schema import Tracker
+from bastion.tracking import management
 from bastion.tracking.motion import ConstantVelocity
 from bastion.tracking.tracker import MultiTargetTracker
+from bastion.tracking.tracks import TrackArrays
 from bastion.types import DetectionBatch, TrackStatus, TrackTable
 
 if TYPE_CHECKING:
@@ -59,12 +61,79 @@ def test_confirmation_needs_m_hits_within_the_last_n_scans(make_radar) -> None:
     ]
 
 
-def test_confirmed_track_is_deleted_after_delete_after_misses_misses(make_radar) -> None:
-    tables = run(MultiTargetTracker(Tracker(delete_after_misses=4)), "xxx....", make_radar(3))
-    assert [len(tab) for tab in tables] == [1, 1, 1, 1, 1, 1, 0]
-    assert [int(tables[k].misses[0]) for k in range(3, 6)] == [1, 2, 3]
-    assert tables[5].status[0] == TrackStatus.CONFIRMED
-    assert tables[5].last_update_t[0] == 4.0
+def test_track_seen_at_the_nominal_pd_is_deleted_after_delete_after_misses_misses(
+    make_radar,
+) -> None:
+    # Seen every scan: 17 hits since confirmation give P̂_D = 9.33 / 10.33 = 0.903 ≥ P_D = 0.9.
+    pattern = "x" * 20 + "...."
+    tables = run(MultiTargetTracker(Tracker(delete_after_misses=4)), pattern, make_radar(4))
+    assert [len(tab) for tab in tables[-5:]] == [1, 1, 1, 1, 0]
+    assert [int(tab.misses[0]) for tab in tables[-4:-1]] == [1, 2, 3]
+    assert tables[-2].status[0] == TrackStatus.CONFIRMED
+    assert tables[-2].last_update_t[0] == 38.0
+
+
+def test_track_seen_one_scan_in_three_coasts_until_that_many_misses_are_unlikely(
+    make_radar,
+) -> None:
+    # After confirmation, hits one scan in three: each hit after two misses multiplies the
+    # discounted counts by κ³ = 0.729 (κ = 0.9) and adds 1 hit and 1 + κ + κ² = 2.71 looks.
+    # After 12 such hits: h = (1 − 0.729¹²) / 0.271 = 3.58, n = 2.71 h = 9.70, P̂_D =
+    # (h + 1) / (n + 2) = 0.391, and (1 − P̂_D)^k ≤ 0.1⁴ first at k = ⌈9.21 / 0.496⌉ = 19.
+    pattern = "xxx" + "..x" * 12 + "." * 19
+    tables = run(MultiTargetTracker(Tracker(delete_after_misses=4)), pattern, make_radar(13))
+    assert all(tab.track_id.tolist() == [1] for tab in tables[:-1])
+    assert [int(tab.misses[0]) for tab in tables[-19:-1]] == list(range(1, 19))
+    assert len(tables[-1]) == 0  # the 19th miss in a row
+
+
+def test_miss_limit_known_answers() -> None:
+    # (1 − P̂_D)^k ≤ 0.1⁴: k = 4 · ln 0.1 / ln(1 − P̂_D), rounded up, never below 4.
+    limit = management.miss_limit(np.array([0.99, 0.9, 0.8, 0.5, 0.3]), 0.9, 4)
+    assert limit.tolist() == [4, 4, 6, 14, 26]
+
+
+def test_detection_counts_discount_older_looks_and_start_at_confirmation() -> None:
+    tracks = _confirmed_tracks(1, score_peak=20.0)
+    for hit in (True, False, False, True):  # hit, miss, miss, hit
+        management.log_scan(tracks, np.array([hit]), np.array([True]), np.zeros(1))
+    # First hit: h = n = 1. Second, after 2 misses: h = 0.9³ · 1 + 1, n = 0.9³ · 1 + 2.71.
+    np.testing.assert_allclose(tracks.pd_hits, [1.729])
+    np.testing.assert_allclose(tracks.pd_looks, [3.439])
+    np.testing.assert_allclose(management.detection_probability(tracks), [2.729 / 5.439])
+    tracks.status[0] = TrackStatus.TENTATIVE
+    management.confirm(tracks, np.array([True]), 10.0)
+    assert (tracks.pd_hits[0], tracks.pd_looks[0]) == (0.0, 0.0)
+    assert management.detection_probability(tracks)[0] == 0.5
+
+
+def test_only_a_track_the_score_calls_a_target_coasts_past_delete_after_misses() -> None:
+    # Both seen half the time since confirmation (P̂_D = 0.5: 14 misses); the second one's score
+    # never passed the score rule's threshold (6.9): confirmed on clutter, it goes after 4.
+    rule = management.MofNRule(3, 5, 4, nominal_pd=0.9, established_score=6.9)
+    tracks = _confirmed_tracks(2, score_peak=np.array([20.0, 2.0]))
+    for misses, alive in ((3, [True, True]), (4, [True, False]), (13, [True, False])):
+        tracks.misses[:] = misses
+        assert rule.alive(tracks).tolist() == alive
+    tracks.misses[:] = 14
+    assert rule.alive(tracks).tolist() == [False, False]
+
+
+def _confirmed_tracks(n: int, score_peak: float | np.ndarray) -> TrackArrays:
+    """n confirmed tracks with no detections counted since confirmation (P̂_D = 1/2)."""
+    base = TrackArrays.empty(5, 1, 6)
+    return replace(
+        base,
+        id=np.arange(1, n + 1),
+        status=np.full(n, TrackStatus.CONFIRMED, np.int8),
+        hits=np.full(n, 3, np.int32),
+        misses=np.zeros(n, np.int32),
+        history=np.zeros((n, 5), bool),
+        score=np.broadcast_to(score_peak, (n,)).astype(float),
+        score_peak=np.broadcast_to(score_peak, (n,)).astype(float),
+        pd_hits=np.zeros(n),
+        pd_looks=np.zeros(n),
+    )
 
 
 def test_tentative_track_is_deleted_after_two_misses(make_radar) -> None:

@@ -15,10 +15,13 @@ not used on that track again (:meth:`EngagementManager.ineffective_pairs`).
 Shoot-look-shoot (the doctrine's default) allows one engagement per track at a time: the next
 shot waits for the kill assessment of the last. A track assessed as killed, taken over, cut from
 its control link, already down or empty (a false track) is left alone for
-:data:`REASSESS_AFTER_S` while the tracker coasts it; a track still there and threatening after
-that has picked up another object and may be engaged again. Without shoot-look-shoot, a second
-shot may be ordered while the first is in flight (shoot-shoot-look), spending more to raise
-the chance of a kill in time.
+:data:`REASSESS_AFTER_S`, and after that for as long as the tracker coasts it without a new
+detection: the tracker keeps a seldom-seen target's track through gaps of half a minute
+(docs/tracking.md), so the track of a destroyed drone may outlive any fixed wait. A track
+updated after the assessment and still threatening has picked up another object (or the object
+was not defeated) and may be engaged again. Without shoot-look-shoot, a second shot may be
+ordered while the first is in flight (shoot-shoot-look), spending more to raise the chance of a
+kill in time.
 
 Under operator approval, an order waits for the operator: ``operator_delay_s`` (fixed, or drawn
 from an exponential distribution with that mean). If ``approval_timeout_s`` passes first, the
@@ -81,8 +84,8 @@ class _Fall:
     cause: str
 
 
-#: How long a track whose target was assessed down is left alone, s: longer than a tracker coasts
-#: a lost track (a few scans).
+#: How long a track whose target was assessed down is left alone at least, s (after that, until
+#: a detection updates it).
 REASSESS_AFTER_S = 15.0
 #: A shot's outcome when its target came down before the effect, or was never there.
 DOWN = "target already down"
@@ -115,13 +118,19 @@ class EngagementManager:
         self._defeated: dict[int, float] = {}  # track -> when its target was assessed down
         self._now = 0.0
 
-    def engaged_track_ids(self) -> frozenset[int]:
+    def engaged_track_ids(self, tracks: TrackTable) -> frozenset[int]:
         """Tracks that may not be given another shot now: as many shots in flight (or orders
-        awaiting approval) as the doctrine allows before a kill assessment."""
+        awaiting approval) as the doctrine allows before a kill assessment, and tracks assessed
+        down that no detection has updated since (or less than REASSESS_AFTER_S ago)."""
         pending = Counter(s.track_id for s in self._shots)
         pending.update(o.track_id for o in self._orders)
         busy = {tid for tid, n in pending.items() if n >= self.shots_per_look}
-        down = {tid for tid, t in self._defeated.items() if self._now < t + REASSESS_AFTER_S}
+        updated = dict(zip(tracks.track_id.tolist(), tracks.last_update_t.tolist(), strict=True))
+        down = {
+            tid
+            for tid, t in self._defeated.items()
+            if self._now < t + REASSESS_AFTER_S or updated.get(tid, -np.inf) <= t
+        }
         return frozenset(busy | down)
 
     def ineffective_pairs(self) -> frozenset[tuple[int, str]]:

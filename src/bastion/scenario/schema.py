@@ -562,7 +562,7 @@ class Tracker(Model):
     gate_probability: Annotated[float, Field(gt=0.0, lt=1.0)] = 0.999
     confirm_m: Annotated[int, Field(ge=1)] = 3
     confirm_n: Annotated[int, Field(ge=1)] = 5
-    delete_after_misses: Annotated[int, Field(ge=1)] = 4
+    delete_after_misses: Annotated[int, Field(ge=1)] = 4  # at p_detection; more if seen less
     process_noise_mps2: Positive = 2.0
     initial_speed_sigma_mps: Positive = 60.0
     vertical_process_noise_mps2: Positive = 0.3  # nca: climb-rate noise

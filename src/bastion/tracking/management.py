@@ -17,10 +17,25 @@ probability the score stands for, q = 1 / (1 + e^(−L)).
 Two confirmation rules:
 
 - :class:`MofNRule`: confirmed once it has M hits within its last N scans (its birth detection
-  counts as one); a confirmed track is deleted after ``delete_after_misses`` consecutive
-  misses, a tentative one after two (or ``delete_after_misses`` if smaller): a real target with
-  Pd ≈ 0.9 misses twice in a row about 1 time in 100, while a track born from a false alarm
-  usually finds nothing in its gate; dropping it early keeps clutter tracks from lingering.
+  counts as one). A tentative track is deleted after two consecutive misses (or
+  ``delete_after_misses`` if smaller): a real target with Pd ≈ 0.9 misses twice in a row about
+  1 time in 100, while a track born from a false alarm usually finds nothing in its gate;
+  dropping it early keeps clutter tracks from lingering. A confirmed track is deleted after
+  ``delete_after_misses`` = D consecutive misses, or, once its score has passed the score
+  rule's confirmation threshold (the sequential test too would call it a target), after the
+  least k ≥ D misses that a target seen as often as this one would string together no more
+  often than a target seen at the nominal P_D (``p_detection``) misses D times:
+
+      (1 − P̂_D)^k ≤ (1 − P_D)^D
+
+  with P̂_D the track's own detection probability since its confirmation
+  (:func:`detection_probability`). A track seen at P_D or better goes after D misses, as before;
+  a small drone far out seen one scan in three (P̂_D ≈ 0.3) after 26 (P_D = 0.9, D = 4:
+  0.7^26 ≈ 0.1^4), unless its covariance bound (below) ends the coast first. A fixed D
+  deleted such a target's track in about one gap of four scans in four (0.7⁴ ≈ 0.24) and
+  started a new one when it reappeared (docs/tracking.md, "Detection gaps and manoeuvres").
+  A track confirmed on clutter has a score that never passed the threshold (its plots fit
+  clutter better than a target: each moved the score down), so it still goes after D misses.
 - :class:`ScoreRule`: the sequential probability ratio test on L: confirmed once
   L ≥ ``confirm`` (= ln((1 − β)/α) for false-confirmation probability α and missed-confirmation
   probability β); deleted once L falls ``delete_drop`` below its peak (tentative tracks:
@@ -47,6 +62,10 @@ TENTATIVE_MAX_MISSES = 2
 #: Upper bound on a track's score (log-likelihood ratio).
 SCORE_CAP = 20.0
 
+#: Looks that a track's own P_D estimate remembers: each older look weighs 1 − 1/M of the next.
+#: About 20 s of a 2 s search radar, short against the change of a small drone's P_D with range.
+PD_MEMORY_LOOKS = 10.0
+
 
 class ConfirmationRule(Protocol):
     window: int
@@ -62,7 +81,21 @@ class ConfirmationRule(Protocol):
 
 def log_scan(tracks: TrackArrays, hit: np.ndarray, seen: np.ndarray, llr: np.ndarray) -> None:
     """Log a scan for the tracks the sensor ``seen`` (N,) bool (``hit`` implies seen), in place:
-    hit history and counts, and the score moved by ``llr`` (N,); unseen tracks are unchanged."""
+    hit history and counts, the detection counts of :func:`detection_probability`, and the
+    score moved by ``llr`` (N,); unseen tracks are unchanged.
+
+    The detection counts move only on a hit, by the k misses before it and the hit itself
+    (with κ = 1 − 1/``PD_MEMORY_LOOKS``), so that a run of misses is judged against the rate
+    at which the track was seen before it began (:func:`confirm` zeroes them):
+
+        hits ← κ^(k+1) hits + 1,   looks ← κ^(k+1) looks + (1 + κ + … + κ^k)
+    """
+    keep = 1.0 - 1.0 / PD_MEMORY_LOOKS
+    decay = keep ** (tracks.misses + 1.0)
+    tracks.pd_hits = np.where(hit, decay * tracks.pd_hits + 1.0, tracks.pd_hits)
+    tracks.pd_looks = np.where(
+        hit, decay * tracks.pd_looks + (1.0 - decay) / (1.0 - keep), tracks.pd_looks
+    )
     shifted = np.concatenate([hit[:, None], tracks.history[:, :-1]], axis=1)
     tracks.history = np.where(seen[:, None], shifted, tracks.history)
     tracks.hits = tracks.hits + hit
@@ -78,6 +111,8 @@ def confirm(tracks: TrackArrays, due: np.ndarray, t: float) -> None:
         return
     tracks.status = np.where(new, np.int8(TrackStatus.CONFIRMED), tracks.status)
     tracks.confirmed_t = np.where(new, t, tracks.confirmed_t)
+    tracks.pd_hits = np.where(new, 0.0, tracks.pd_hits)
+    tracks.pd_looks = np.where(new, 0.0, tracks.pd_looks)
 
 
 def position_sigma_ok(P: np.ndarray, max_sigma_m: float) -> np.ndarray:
@@ -89,9 +124,22 @@ def position_sigma_ok(P: np.ndarray, max_sigma_m: float) -> np.ndarray:
     return lam <= max_sigma_m**2
 
 
+def detection_probability(tracks: TrackArrays) -> np.ndarray:
+    """Each track's own detection probability (N,): the posterior mean of P_D from its
+    discounted hits h and looks n since its confirmation, up to its latest hit, under a uniform
+    prior (Laplace's rule of succession), P̂_D = (h + 1) / (n + 2). The count starts at
+    confirmation because the plots that confirmed a track were picked by the M-of-N test: a
+    target seen one scan in three is confirmed on a lucky run of three, which says nothing of
+    how often it is seen. A track just confirmed is at 1/2; one seen one scan in three for the
+    last minute at about 0.3; one seen every scan at 11/12 ≈ 0.92 (ten looks remembered)."""
+    return (tracks.pd_hits + 1.0) / (tracks.pd_looks + 2.0)
+
+
 def quality(score: np.ndarray) -> np.ndarray:
-    """Track quality in [0, 1]: the probability that the score's log-odds stand for."""
-    return 1.0 / (1.0 + np.exp(-score))
+    """Track quality in [0, 1]: the probability that the score's log-odds stand for,
+    1 / (1 + e^(−L)) written as e^(−ln(1 + e^(−L))) so that a long coast's very low score
+    gives 0 rather than an overflow."""
+    return np.exp(-np.logaddexp(0.0, -score))
 
 
 def born_history(count: int, window: int) -> np.ndarray:
@@ -101,11 +149,21 @@ def born_history(count: int, window: int) -> np.ndarray:
     return history
 
 
+def miss_limit(p_detection: np.ndarray, nominal_pd: float, nominal_misses: int) -> np.ndarray:
+    """Consecutive misses (N,) after which :class:`MofNRule` deletes an established track seen
+    with ``p_detection`` (N,): the least k ≥ ``nominal_misses`` with
+    (1 − P̂_D)^k ≤ (1 − ``nominal_pd``)^``nominal_misses``."""
+    ratio = np.log1p(-nominal_pd) / np.log1p(-np.minimum(p_detection, nominal_pd))
+    return np.ceil(nominal_misses * ratio - 1e-9).astype(np.int64)
+
+
 @dataclass(frozen=True, slots=True)
 class MofNRule:
     confirm_m: int
     confirm_n: int
     delete_after_misses: int
+    nominal_pd: float
+    established_score: float
 
     def __post_init__(self) -> None:
         if self.confirm_m > self.confirm_n:
@@ -122,9 +180,14 @@ class MofNRule:
         return tracks.history.sum(axis=1) >= self.confirm_m
 
     def alive(self, tracks: TrackArrays) -> np.ndarray:
+        confirmed = np.where(
+            tracks.score_peak >= self.established_score,
+            miss_limit(detection_probability(tracks), self.nominal_pd, self.delete_after_misses),
+            self.delete_after_misses,
+        )
         limit = np.where(
             tracks.status == TrackStatus.CONFIRMED,
-            self.delete_after_misses,
+            confirmed,
             min(TENTATIVE_MAX_MISSES, self.delete_after_misses),
         )
         return tracks.misses < limit

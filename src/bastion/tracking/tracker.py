@@ -99,7 +99,13 @@ def build_rule(config: TrackerConfig) -> management.ConfirmationRule:
         return management.ScoreRule(
             config.score_confirm, config.score_delete_drop, config.score_tentative_drop
         )
-    return management.MofNRule(config.confirm_m, config.confirm_n, config.delete_after_misses)
+    return management.MofNRule(
+        config.confirm_m,
+        config.confirm_n,
+        config.delete_after_misses,
+        config.p_detection,
+        config.score_confirm,
+    )
 
 
 class _Association(NamedTuple):
@@ -472,6 +478,8 @@ class MultiTargetTracker:
             score_peak=np.zeros(count),
             born_t=np.full(count, batch.t),
             confirmed_t=np.full(count, np.nan),
+            pd_hits=np.zeros(count),
+            pd_looks=np.zeros(count),
         )
         management.confirm(born, self._rule.due(born), batch.t)
         return born

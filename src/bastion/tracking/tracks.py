@@ -5,7 +5,9 @@ Each track carries one Gaussian per motion model (r = 1 without an IMM): ``x`` (
 to; ``history`` holds the last N scans' hit (True) or miss, newest in column 0, for M-of-N
 confirmation; ``score`` is the track's log-likelihood ratio (target against false alarm) and
 ``score_peak`` its running maximum; ``born_t`` and ``confirmed_t`` (NaN until confirmed) give
-the time to confirm.
+the time to confirm. ``pd_hits`` and ``pd_looks`` are the track's hits and looks since its
+confirmation, up to its latest hit, older looks discounted, from which
+:func:`bastion.tracking.management.detection_probability` estimates how often it is seen.
 """
 
 from __future__ import annotations
@@ -33,6 +35,8 @@ class TrackArrays:
     score_peak: np.ndarray  # (N,)
     born_t: np.ndarray  # (N,) s
     confirmed_t: np.ndarray  # (N,) s, NaN while tentative
+    pd_hits: np.ndarray  # (N,) discounted hits since confirmation, up to the latest hit
+    pd_looks: np.ndarray  # (N,) discounted looks (scans that covered it), the same
 
     @classmethod
     def empty(cls, window: int, models: int, dim: int) -> TrackArrays:
@@ -51,6 +55,8 @@ class TrackArrays:
             score_peak=np.empty(0),
             born_t=np.empty(0),
             confirmed_t=np.empty(0),
+            pd_hits=np.empty(0),
+            pd_looks=np.empty(0),
         )
 
     def __len__(self) -> int:
