@@ -1,7 +1,7 @@
 """The engine: one tick runs every stage in pipeline order and hands each record to a sink.
 
-    world.step -> engagement outcomes -> sensors -> tracker -> classifier -> threat -> assigner
-    -> orders (fire, or await approval)
+    world.step -> engagement outcomes -> sensors -> tracker -> classifier (and drone
+    declaration) -> threat -> assigner -> orders (fire, or await approval)
 
 The engine opens no files and reads no clocks: the record sink (the event log writer, or a test's
 list) and the progress callback are handed in. Randomness comes from one SeedSequence per run:
@@ -19,6 +19,7 @@ import numpy as np
 
 from bastion.assign.build import build_assigner
 from bastion.classify.build import build_classifier
+from bastion.classify.declaration import DroneDeclaration
 from bastion.engage.build import build_effector
 from bastion.engage.manager import EngagementManager
 from bastion.frames import wind_enu
@@ -55,6 +56,7 @@ class Simulation:
         self.effectors = [build_effector(c, self.site) for c in scenario.effectors]
         self.tracker = MultiTargetTracker(scenario.tracker)
         self.classifier = build_classifier(scenario)
+        self.declaration = DroneDeclaration.from_doctrine(scenario.doctrine)
         self.threat = CpaThreatEvaluator(self.site, scenario.doctrine, scenario.threat)
         # Spawned after the others, so adding it left every other stream as it was.
         assign_seq = seq.spawn(1)[0]
@@ -81,7 +83,7 @@ class Simulation:
         tracks = self.tracker.table(t)
         for sensor in self.sensors:  # cues (a camera slewing to a track) act from the next tick
             sensor.cue(tracks)
-        belief = self.classifier.update(tracks)
+        belief = self.declaration.apply(self.classifier.update(tracks))
         threats = self.threat.evaluate(tracks, belief)
         sink.append("tracks", tracks)
         sink.append("beliefs", belief)

@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
+from bastion.classify.declaration import declaration_rule
 from bastion.classify.scoring import NO_OBJECT, class_scores
 from bastion.record.columns import belief_rows, read_columns
 from bastion.record.eventlog import EventLog
@@ -87,21 +88,24 @@ def _gospa_mean(log: EventLog) -> float | None:
 def _classification(log: EventLog, kind: np.ndarray) -> dict[str, Any]:
     """Class-belief scores of the confirmed tracks (:mod:`bastion.classify.scoring`)."""
     tracks = read_columns(log, "tracks", ["t", "track_id", "status", "truth_id"])
-    beliefs = read_columns(log, "beliefs", ["t", "track_id", "p"])
+    beliefs = read_columns(log, "beliefs", ["t", "track_id", "p", "declared_drone"])
     p = belief_rows(tracks, beliefs)
+    declared = belief_rows(tracks, beliefs, "declared_drone")
     truth_id = tracks["truth_id"].astype(np.int64)
     truth = np.where(truth_id >= 0, kind[np.maximum(truth_id, 0)], NO_OBJECT)
     doctrine = Doctrine.model_validate(log.meta.get("scenario_definition", {}).get("doctrine", {}))
-    return class_scores(
+    scores = class_scores(
         tracks["t"],
         tracks["track_id"].astype(np.int64),
         tracks["status"] == TrackStatus.CONFIRMED,
         truth,
         p,
         truth_id,
+        declared,
         unknown_below=doctrine.unknown_below,
-        declare_p=doctrine.p_hostile_to_engage,
     )
+    scores.update(declaration_rule(doctrine))
+    return scores
 
 
 def summarize(log: EventLog) -> dict[str, Any]:

@@ -232,15 +232,20 @@ class ClassBelief:
 
     ``p_rotary`` splits the drone column by airframe: the probability that the track is a
     rotary-wing drone (the rest of ``p[:, 0]`` is fixed-wing); NaN from a classifier that
-    does not tell airframes apart."""
+    does not tell airframes apart. ``declared_drone`` says the track is declared a drone: its
+    drone belief has held at the doctrine's bar long enough (:mod:`bastion.classify.declaration`);
+    False where no declaration was made."""
 
     t: float
     track_id: np.ndarray  # (N,) int64
     p: np.ndarray  # (N, 4)
     p_rotary: np.ndarray | None = None  # (N,) P(rotary-wing drone) <= p[:, 0]
+    declared_drone: np.ndarray | None = None  # (N,) bool
 
     def __post_init__(self) -> None:
         _fill_optional(self, ("p_rotary",), np.nan)
+        declared = np.zeros(len(self), bool) if self.declared_drone is None else self.declared_drone
+        object.__setattr__(self, "declared_drone", np.asarray(declared, dtype=bool))
         _frozen_arrays(self)
 
     def __len__(self) -> int:

@@ -79,7 +79,9 @@ def world(x, time_to_go, p=DRONE, hits=10, score=None):
         time_to_go_s=np.broadcast_to(np.asarray(time_to_go, dtype=float), (n,)).copy(),
         p_hostile=p[:, 0].copy(),
     )
-    return threats, tracks, ClassBelief(t=0.0, track_id=ids, p=p)
+    # A drone belief here has held at the doctrine's bar long enough to be declared.
+    declared = p[:, 0] >= Doctrine().p_hostile_to_engage
+    return threats, tracks, ClassBelief(t=0.0, track_id=ids, p=p, declared_drone=declared)
 
 
 def still(*points):

@@ -22,23 +22,24 @@ def test_believed_class_is_unknown_below_the_bar() -> None:
 
 
 def test_scores_of_hand_made_histories() -> None:
-    # Track 1, a drone: unknown, then declared at t=4 (p 0.8), confident at t=6 (0.95).
-    # Track 2, a bird: confirmed from t=2, drone-like (0.75) once at t=3, bird at the end.
+    # Track 1, a drone: unknown, then declared at t=4, confident at t=6 (0.95).
+    # Track 2, a bird: confirmed from t=2, declared drone once at t=3 (drone-like), bird at the
+    # end; declared while tentative at t=1, which does not count.
     # Track 3, a false-alarm track that ends unknown; its tentative rows do not count.
     rows = [
-        (2, 1, True, DRONE, [0.5, 0.3, 0.1, 0.1]),
-        (4, 1, True, DRONE, [0.8, 0.1, 0.0, 0.1]),
-        (6, 1, True, DRONE, [0.95, 0.05, 0.0, 0.0]),
-        (1, 2, False, BIRD, [0.9, 0.1, 0.0, 0.0]),
-        (2, 2, True, BIRD, [0.3, 0.6, 0.0, 0.1]),
-        (3, 2, True, BIRD, [0.75, 0.25, 0.0, 0.0]),
-        (5, 2, True, BIRD, [0.05, 0.95, 0.0, 0.0]),
-        (1, 3, False, NO_OBJECT, [0.0, 0.0, 0.0, 1.0]),
-        (3, 3, True, NO_OBJECT, [0.3, 0.3, 0.0, 0.4]),
+        (2, 1, True, DRONE, [0.5, 0.3, 0.1, 0.1], False),
+        (4, 1, True, DRONE, [0.8, 0.1, 0.0, 0.1], True),
+        (6, 1, True, DRONE, [0.95, 0.05, 0.0, 0.0], True),
+        (1, 2, False, BIRD, [0.9, 0.1, 0.0, 0.0], True),
+        (2, 2, True, BIRD, [0.3, 0.6, 0.0, 0.1], False),
+        (3, 2, True, BIRD, [0.75, 0.25, 0.0, 0.0], True),
+        (5, 2, True, BIRD, [0.05, 0.95, 0.0, 0.0], False),
+        (1, 3, False, NO_OBJECT, [0.0, 0.0, 0.0, 1.0], False),
+        (3, 3, True, NO_OBJECT, [0.3, 0.3, 0.0, 0.4], False),
     ]
-    t, ids, conf, truth, p = (np.array(c) for c in zip(*rows, strict=True))
+    t, ids, conf, truth, p, declared = (np.array(c) for c in zip(*rows, strict=True))
     obj = np.array([10, 10, 10, 20, 20, 20, 20, -1, -1])
-    s = class_scores(t, ids, conf, truth, p, obj, unknown_below=0.6, declare_p=0.7)
+    s = class_scores(t, ids, conf, truth, p, obj, declared, unknown_below=0.6)
     expected = np.zeros((len(TRUTH_LABELS), len(CLASSES) + 1), int)
     expected[DRONE, CLASSES.index("drone")] = 1
     expected[BIRD, CLASSES.index("bird")] = 1
@@ -53,9 +54,11 @@ def test_scores_of_hand_made_histories() -> None:
     assert s["time_to_confident_s"]["no object"]["confident_fraction"] == 0.0
     assert s["time_to_confident_s"]["aircraft"]["tracks"] == 0
     assert s["drone_object_recall"] == 1.0
-    stricter = class_scores(t, ids, conf, truth, p, obj, unknown_below=0.6, declare_p=0.76)
+    bird_held = declared & (ids != 2)  # the bird's confirmed declaration did not hold
+    stricter = class_scores(t, ids, conf, truth, p, obj, bird_held, unknown_below=0.6)
     assert stricter["bird_as_drone_rate"] == 0.0 and stricter["drone_recall"] == 1.0
-    strictest = class_scores(t, ids, conf, truth, p, obj, unknown_below=0.6, declare_p=0.99)
+    none = np.zeros_like(declared)
+    strictest = class_scores(t, ids, conf, truth, p, obj, none, unknown_below=0.6)
     assert strictest["drone_recall"] == 0.0 and strictest["drone_object_recall"] == 0.0
 
 

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from bastion.assign.roe import engageable
+from bastion.classify.declaration import DroneDeclaration
 from bastion.scenario.schema import Doctrine
 from bastion.scenario.site import Site
 from bastion.threat.cpa import CpaThreatEvaluator
@@ -31,8 +32,9 @@ def _site() -> Site:
     )
 
 
-def _allowed(p, east_m: float, speed_mps: float, doctrine: Doctrine) -> bool:
-    """Whether the ROE allow engaging one established track flying west at the base."""
+def _allowed(p, east_m: float, speed_mps: float, doctrine: Doctrine, held_s: float = 60.0) -> bool:
+    """Whether the ROE allow engaging one established track flying west at the base, its
+    belief ``p`` unchanged for ``held_s``."""
     tracks = TrackTable(
         t=0.0,
         track_id=np.array([7]),
@@ -44,7 +46,11 @@ def _allowed(p, east_m: float, speed_mps: float, doctrine: Doctrine) -> bool:
         last_update_t=np.zeros(1),
         truth_id=np.zeros(1, np.int64),
     )
-    belief = ClassBelief(t=0.0, track_id=np.array([7]), p=np.array([p], dtype=float))
+    declaration = DroneDeclaration.from_doctrine(doctrine)
+    for t in (-held_s, 0.0):  # the belief has been what it is for held_s
+        belief = declaration.apply(
+            ClassBelief(t=t, track_id=np.array([7]), p=np.array([p], dtype=float))
+        )
     threats = CpaThreatEvaluator(_site(), doctrine).evaluate(tracks, belief)
     return bool(engageable(threats, tracks, belief, doctrine, frozenset()).size)
 
@@ -65,6 +71,17 @@ def test_a_slow_or_distant_unknown_is_not_engaged() -> None:
     doctrine = Doctrine(weapons_control="tight")
     assert not _allowed(UNKNOWN, 3_000.0, 10.0, doctrine)  # as slow as a bird
     assert not _allowed(UNKNOWN, 20_000.0, 40.0, doctrine)  # 8 min away: time to look
-    # With a lower bar the same belief reads "drone", but too weakly to engage by class.
+    # With a lower bar the same belief reads "drone", too weakly to be declared: it is
+    # engaged by its behaviour only, as the unknown was.
     weak = Doctrine(weapons_control="tight", unknown_below=0.4)
-    assert not _allowed(UNKNOWN, 3_000.0, 40.0, weak)
+    assert _allowed(UNKNOWN, 3_000.0, 40.0, weak)
+    assert not _allowed(UNKNOWN, 3_000.0, 10.0, weak)
+    assert not _allowed(UNKNOWN, 20_000.0, 40.0, weak)
+
+
+def test_a_drone_belief_must_hold_before_it_is_engaged_by_class() -> None:
+    doctrine = Doctrine(weapons_control="tight", declare_dwell_s=6.0)
+    assert not _allowed(DRONE, 20_000.0, 40.0, doctrine, held_s=3.0)  # not declared yet
+    assert _allowed(DRONE, 20_000.0, 40.0, doctrine, held_s=6.0)
+    # Meanwhile a drone-like track closing fast is engaged by its behaviour, as an unknown is.
+    assert _allowed(DRONE, 3_000.0, 40.0, doctrine, held_s=0.0)

@@ -10,6 +10,7 @@ from bastion.classify.features import (
     ABSORPTION_DB_PER_M,
     FEATURES,
     MAX_AGE_S,
+    TAU_LONG_S,
     TAU_S,
     TrackFeatures,
 )
@@ -52,8 +53,10 @@ def _radar(t: float, rcs_dbsm, micro=None, sensor_id="radar") -> DetectionBatch:
     )
 
 
-def _fly(omega: float, speed: float, climb: float, steps: int, dt: float = 2.0) -> np.ndarray:
-    feats = TrackFeatures()
+def _fly(
+    omega: float, speed: float, climb: float, steps: int, dt: float = 2.0, wind=None
+) -> np.ndarray:
+    feats = TrackFeatures(wind=wind)
     out = None
     for k in range(steps):
         heading = omega * k * dt  # clockwise from north
@@ -87,6 +90,26 @@ def test_constant_turn_gives_its_turn_rate_and_the_mean_resultant_length() -> No
     assert f[F["accel_rms_mps2"]] == pytest.approx(chord, rel=1e-6)
     assert f[F["accel_corr"]] == pytest.approx(np.cos(omega * dt), rel=1e-6)
     assert f[F["age_s"]] == MAX_AGE_S and f[F["hits"]] == 5  # evidence counts saturate
+    # The long-memory twins: the same law with the longer time constant (the first
+    # velocity's weight is e^-5 there: 1e-2 of the straightness, hence the tolerance).
+    a = np.exp(-dt / TAU_LONG_S)
+    expected_long = (1 - a) / abs(1 - a * np.exp(1j * omega * dt))
+    assert f[F["straightness_long"]] == pytest.approx(expected_long, rel=0.02)
+    assert f[F["straightness_long"]] < f[F["straightness"]]
+    assert f[F["turn_rate_abs_mean_long_dps"]] == pytest.approx(6.0)
+    assert f[F["speed_mean_long_mps"]] == pytest.approx(speed)
+    assert f[F["speed_std_long_mps"]] == pytest.approx(0.0, abs=1e-5)
+
+
+def test_airspeed_is_the_speed_through_the_met_wind() -> None:
+    # Flying north at 20 m/s over the ground in a wind blowing north at 5 m/s: 15 m/s airspeed.
+    f = _fly(0.0, 20.0, 0.0, 30, wind=np.array([0.0, 5.0, 0.0]))
+    assert f[F["airspeed_mean_mps"]] == pytest.approx(15.0)
+    assert f[F["speed_mean_mps"]] == pytest.approx(20.0)
+    # A multirotor holding position in that wind flies at the wind's speed through the air.
+    hover = _fly(0.0, 0.0, 0.0, 30, wind=np.array([3.0, 4.0, 0.0]))
+    assert hover[F["airspeed_mean_mps"]] == pytest.approx(5.0)
+    assert _fly(0.0, 20.0, 0.0, 30)[F["airspeed_mean_mps"]] == pytest.approx(20.0)  # calm
 
 
 def test_constant_climb_and_a_hover() -> None:

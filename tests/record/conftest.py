@@ -1,5 +1,6 @@
-"""A run shared by the record tests: hmeimim-2018 cut to 30 minutes, so it holds detections,
-tracks, engagements, kills, EW takedowns and drones still flying at the end."""
+"""A run shared by the record tests: hmeimim-2018 cut to 2,000 s, so it holds detections,
+tracks, engagements, kills, EW takedowns and drones still flying at the end (the raid arrives
+from about 1,700 s on)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import pytest
 from bastion.run import run_scenario
 from bastion.scenario.loader import load_builtin
 
-MID_RUN_DURATION_S = 1800.0
+MID_RUN_DURATION_S = 2000.0
 
 
 @pytest.fixture(scope="session")

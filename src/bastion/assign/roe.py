@@ -5,11 +5,12 @@
   established (at least ``min_hits_to_engage`` detections: a young track can hop between
   neighbouring birds and look fast), and neither its bird nor its aircraft belief reaches
   ``p_friendly_to_hold``;
-- weapons tight, also: ``p_hostile >= p_hostile_to_engage``, or an unknown class (no class
-  reaches ``unknown_below``, :mod:`bastion.classify.belief`) closing on its asset at
-  ``unknown_closing_mps`` or more with at most ``unknown_time_to_go_s`` to go: what cannot be
-  told apart yet but flies like an attack is engaged, while a confirmed bird or aircraft never
-  is (weapons free needs nothing more).
+- weapons tight, also: declared a drone (its p_hostile has held at ``p_hostile_to_engage``
+  for ``declare_dwell_s``, :mod:`bastion.classify.declaration`), or an unknown class (no class
+  reaches ``unknown_below``, :mod:`bastion.classify.belief`) or a drone not yet declared,
+  closing on its asset at ``unknown_closing_mps`` or more with at most
+  ``unknown_time_to_go_s`` to go: what cannot be told apart yet but flies like an attack is
+  engaged, while a confirmed bird or aircraft never is (weapons free needs nothing more).
 """
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ def engageable(
     """Rows of ``threats`` the rules of engagement allow engaging now, in rank order."""
     if doctrine.weapons_control == "hold" or len(threats) == 0:
         return np.empty(0, dtype=np.intp)
-    p = belief.p[rows_of(belief.track_id, threats.track_id)]
+    in_belief = rows_of(belief.track_id, threats.track_id)
+    p = belief.p[in_belief]
     friendly = np.maximum(p[:, CLASSES.index("bird")], p[:, CLASSES.index("aircraft")])
     engaged = np.fromiter(engaged_track_ids, dtype=np.int64, count=len(engaged_track_ids))
     hits = tracks.hits[rows_of(tracks.track_id, threats.track_id)]
@@ -43,10 +45,11 @@ def engageable(
         & ~np.isin(threats.track_id, engaged)
     )
     if doctrine.weapons_control == "tight":
+        believed = believed_class(p, doctrine.unknown_below)
         unknown_closer = (
-            (believed_class(p, doctrine.unknown_below) == UNKNOWN)
+            ((believed == UNKNOWN) | (believed == CLASSES.index("drone")))
             & (threats.closing_speed_mps >= doctrine.unknown_closing_mps)
             & (threats.time_to_go_s <= doctrine.unknown_time_to_go_s)
         )
-        ok &= (threats.p_hostile >= doctrine.p_hostile_to_engage) | unknown_closer
+        ok &= np.asarray(belief.declared_drone)[in_belief] | unknown_closer
     return np.flatnonzero(ok)

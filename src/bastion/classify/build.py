@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from bastion.classify.base import Classifier
 from bastion.classify.kinematic import KinematicClassifier
+from bastion.frames import wind_enu
 from bastion.scenario.schema import Scenario
 
 if TYPE_CHECKING:
@@ -26,9 +27,12 @@ def shipped_model() -> ClassifierModel:
 
 
 def build_classifier(scenario: Scenario) -> Classifier:
-    """The classifier the scenario names, told which kind each of its sensors is."""
+    """The classifier the scenario names, told which kind each of its sensors is and the
+    site's wind (the met report: the scenario's wind)."""
     if scenario.classifier == "kinematic":
         return KinematicClassifier()
     from bastion.classify.trained import TrainedClassifier
 
-    return TrainedClassifier(shipped_model(), {s.id: s.type for s in scenario.sensors})
+    kinds = {s.id: s.type for s in scenario.sensors}
+    wind = wind_enu(scenario.wind.speed_mps, scenario.wind.from_deg)
+    return TrainedClassifier(shipped_model(), kinds, wind)

@@ -10,10 +10,12 @@ Two inputs feed a :class:`TrackFeatures`:
   track has a new detection since the last call (``last_update_t`` moved on), since a
   prediction adds no information.
 
-Kinematic averages are exponentially weighted in time (time constant ``TAU_S``): with Δt the
-time between a track's updates, ``m <- α m + (1 - α) x``, ``α = exp(-Δt / τ)``, seeded with the
+Kinematic averages are exponentially weighted in time (time constant ``TAU_S``, and
+``TAU_LONG_S`` for the ``_long`` twins of speed, straightness and turn rate): with Δt the time
+between a track's updates, ``m <- α m + (1 - α) x``, ``α = exp(-Δt / τ)``, seeded with the
 first value. Per update, with v the filtered velocity::
 
+    airspeed   |v_h - w_h|                                 (w: the site's met wind)
     turn rate  ω = atan2(v_prev × v, v_prev · v) / Δt     (horizontal, both speeds > MIN_SPEED)
     accel      a = (v - v_prev) / Δt                       (3-D)
     straightness = |m(v_h)| / m(|v_h|)                     (mean resultant length: 1 straight)
@@ -38,6 +40,10 @@ from bastion.tracking.base import Attribution
 from bastion.types import CLASSES, IDENTITIES, DetectionBatch, TrackTable
 
 TAU_S = 30.0  # time constant of the kinematic averages
+#: ... and of their long-memory twins: over minutes a bird's heading wanders and its speed
+#: changes, where a drone's legs and holds stay as they were; a 30 s window sees too little of
+#: either, and a long ambiguous track's belief then drifts with each window.
+TAU_LONG_S = 120.0
 #: Evidence counts saturate: past a few minutes more of the same tells the model nothing about
 #: how sure to be, and a track's longevity must not become a class cue of its own.
 MAX_AGE_S, MAX_COUNT = 180.0, 90.0
@@ -56,6 +62,9 @@ FEATURES: tuple[str, ...] = (
     "speed_mps",
     "speed_mean_mps",
     "speed_std_mps",
+    "airspeed_mean_mps",
+    "speed_mean_long_mps",
+    "speed_std_long_mps",
     "climb_mps",
     "climb_mean_mps",
     "climb_std_mps",
@@ -63,6 +72,8 @@ FEATURES: tuple[str, ...] = (
     "turn_rate_std_dps",
     "height_m",
     "straightness",
+    "straightness_long",
+    "turn_rate_abs_mean_long_dps",
     "accel_rms_mps2",
     "accel_corr",
     "speed_sigma_mps",
@@ -104,6 +115,7 @@ _STATE: dict[str, float] = {
     "az": np.nan,
     "m_speed": np.nan,
     "m_speed2": np.nan,
+    "m_air": np.nan,
     "m_climb": np.nan,
     "m_climb2": np.nan,
     "m_turn_abs": np.nan,
@@ -112,6 +124,11 @@ _STATE: dict[str, float] = {
     "m_vn": np.nan,
     "m_acc2": np.nan,
     "m_acc_lag": np.nan,
+    "l_speed": np.nan,
+    "l_speed2": np.nan,
+    "l_ve": np.nan,
+    "l_vn": np.nan,
+    "l_turn_abs": np.nan,
     "radar_n": 0.0,
     "rcs_sum": 0.0,
     "rcs_sum2": 0.0,
@@ -147,11 +164,15 @@ class TrackFeatures:
 
     ``sensor_kinds`` maps sensor ids to their config ``type`` (radar, rf_detector, eo_ir,
     acoustic); a sensor missing from it counts as a radar when it measures range and is
-    ignored otherwise.
+    ignored otherwise. ``wind`` (3,) ENU m/s is the site's meteorological wind, from which a
+    track's airspeed is reckoned (calm if not given).
     """
 
-    def __init__(self, sensor_kinds: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self, sensor_kinds: Mapping[str, str] | None = None, wind: np.ndarray | None = None
+    ) -> None:
         self.sensor_kinds = dict(sensor_kinds or {})
+        self.wind = np.zeros(3) if wind is None else np.asarray(wind, dtype=float)
         self._ids = np.zeros(0, dtype=np.int64)
         self._set_state(np.zeros((0, len(_STATE))))
 
@@ -272,6 +293,7 @@ class TrackFeatures:
         had = np.isfinite(s["ve"][rows])
         dt = np.where(had, t - s["last_t"][rows], np.inf)
         alpha = np.exp(-dt / TAU_S)
+        alpha_long = np.exp(-dt / TAU_LONG_S)
         v_prev = np.column_stack([s["ve"][rows], s["vn"][rows], s["vu"][rows]])
         speed = np.hypot(v[:, 0], v[:, 1])
         prev_speed = np.hypot(v_prev[:, 0], v_prev[:, 1])
@@ -287,18 +309,24 @@ class TrackFeatures:
 
         s["m_speed"][rows] = _ew(s["m_speed"][rows], speed, alpha)
         s["m_speed2"][rows] = _ew(s["m_speed2"][rows], speed**2, alpha)
+        air = np.hypot(v[:, 0] - self.wind[0], v[:, 1] - self.wind[1])
+        s["m_air"][rows] = _ew(s["m_air"][rows], air, alpha)
         s["m_climb"][rows] = _ew(s["m_climb"][rows], v[:, 2], alpha)
         s["m_climb2"][rows] = _ew(s["m_climb2"][rows], v[:, 2] ** 2, alpha)
-        s["m_ve"][rows] = _ew(s["m_ve"][rows], v[:, 0], alpha)
-        s["m_vn"][rows] = _ew(s["m_vn"][rows], v[:, 1], alpha)
-        for name, value in (
-            ("m_turn_abs", np.abs(turn)),
-            ("m_turn2", turn**2),
-            ("m_acc2", np.einsum("ij,ij->i", acc, acc)),
-            ("m_acc_lag", lag),
+        for prefix, a in (("m", alpha), ("l", alpha_long)):
+            s[f"{prefix}_ve"][rows] = _ew(s[f"{prefix}_ve"][rows], v[:, 0], a)
+            s[f"{prefix}_vn"][rows] = _ew(s[f"{prefix}_vn"][rows], v[:, 1], a)
+        s["l_speed"][rows] = _ew(s["l_speed"][rows], speed, alpha_long)
+        s["l_speed2"][rows] = _ew(s["l_speed2"][rows], speed**2, alpha_long)
+        for name, value, a in (
+            ("m_turn_abs", np.abs(turn), alpha),
+            ("m_turn2", turn**2, alpha),
+            ("m_acc2", np.einsum("ij,ij->i", acc, acc), alpha),
+            ("m_acc_lag", lag, alpha),
+            ("l_turn_abs", np.abs(turn), alpha_long),
         ):
             ok = np.isfinite(value)
-            s[name][rows[ok]] = _ew(s[name][rows[ok]], value[ok], alpha[ok])
+            s[name][rows[ok]] = _ew(s[name][rows[ok]], value[ok], a[ok])
         s["ve"][rows], s["vn"][rows], s["vu"][rows] = v.T
         s["ax"][rows], s["ay"][rows], s["az"][rows] = acc.T
         s["last_t"][rows] = t
@@ -322,6 +350,9 @@ class TrackFeatures:
             "speed_mps": np.hypot(x[:, 3], x[:, 4]),
             "speed_mean_mps": g["m_speed"],
             "speed_std_mps": speed_std,
+            "airspeed_mean_mps": g["m_air"],
+            "speed_mean_long_mps": g["l_speed"],
+            "speed_std_long_mps": np.sqrt(np.maximum(g["l_speed2"] - g["l_speed"] ** 2, 0.0)),
             "climb_mps": x[:, 5],
             "climb_mean_mps": g["m_climb"],
             "climb_std_mps": climb_std,
@@ -329,6 +360,8 @@ class TrackFeatures:
             "turn_rate_std_dps": np.degrees(turn_std),
             "height_m": x[:, 2],
             "straightness": _ratio(np.hypot(g["m_ve"], g["m_vn"]), g["m_speed"]),
+            "straightness_long": _ratio(np.hypot(g["l_ve"], g["l_vn"]), g["l_speed"]),
+            "turn_rate_abs_mean_long_dps": np.degrees(g["l_turn_abs"]),
             "accel_rms_mps2": np.sqrt(g["m_acc2"]),
             "accel_corr": _ratio(g["m_acc_lag"], g["m_acc2"]),
             "speed_sigma_mps": np.sqrt(tracks.P[:, 3, 3] + tracks.P[:, 4, 4]),

@@ -5,9 +5,14 @@ real flights hover, climb vertically, orbit, soar, glide and approach airports, 
 classifier must have seen all of that. Each training object flies a random sequence of
 segments drawn for its behaviour (commanded horizontal speed, turn rate and climb rate held for
 the segment's duration), followed with a first-order response of time constant ``tau_s`` (its
-agility), perturbed by gusts (an Ornstein-Uhlenbeck velocity of spread ``gust_mps``), blown by
-the run's wind and integrated at the run's tick. Heights reflect off a floor (a bird skimming
-the water, a drone at 2 m) so that every flight stays airborne.
+agility), perturbed by gusts (an Ornstein-Uhlenbeck velocity of spread ``gust_mps``) and
+integrated at the run's tick. The run's wind acts as it does on each kind of flyer
+(``Motion.wind``): a bird flies in the air mass and drifts with it (:mod:`bastion.world.birds`,
+the model the scenario world's birds fly too); a multirotor's GNSS position hold flies its
+commands over the ground (a hovering drone stays put, whatever the wind); fixed-wing drones and
+aircraft hold their airspeed and crab to keep their course, so the wind only speeds them up or
+slows them down along it. Heights reflect off a floor (a bird skimming the water, a drone at
+2 m) so that every flight stays airborne.
 
 Behaviours and their ranges (assumptions, chosen to span published figures and the real
 flights the classifier is tested on, which it never trains on):
@@ -16,7 +21,8 @@ flights the classifier is tested on, which it never trains on):
   multirotors), vertical climbs and descents at 1-6 m/s, orbits of 20-250 m radius, and
   delivery flights (vertical climb to 100-400 m, slow transit); heights 10 m to 3 km;
 - fixed-wing drones: legs at 15-70 m/s with turns of 5-25 °/s, orbits of 150-1,000 m,
-  climbs of 1-5 m/s; heights 30 m to 3 km; a fifth with a reduced-signature airframe;
+  climbs of 1-5 m/s; heights 30 m to 3 km; a fifth with a reduced-signature airframe; some
+  on an attack run (a long straight leg at the sensors, seen nose-on);
 - birds, singly and in flocks of 3-12: mostly commuting (straight, heading wandering), also
   foraging (bursts of sharp turns), thermal soaring (20-100 m circles climbing 0.5-3 m/s) and
   gliding; airspeed 5-9 m/s for three in ten, else 8-20 m/s (in winds up to 12 m/s: ground
@@ -31,6 +37,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 from scipy.signal import lfilter
@@ -38,12 +45,11 @@ from scipy.signal import lfilter
 from bastion.scenario.schema import BirdFlock, CivilAircraft, DroneType, GeoPoint
 from bastion.sensors.signature import PatternBook, aircraft_row, bird_row, drone_row
 from bastion.types import EMITTER_TYPES, ObjectKind
+from bastion.world.autopilot import ground_speed_on_course
+from bastion.world.birds import GUST_TAU_S, Segment, draw_habit, draw_segment, random_sign
 
 #: Training labels: the classifier's classes with the drone split by airframe.
 LABELS: tuple[str, ...] = ("drone_rotary", "drone_fixed_wing", "bird", "aircraft", "clutter")
-
-#: One segment: duration s, horizontal speed m/s, turn rate rad/s (clockwise), climb m/s.
-Segment = tuple[float, float, float, float]
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,14 +76,11 @@ class Motion:
     tau_s: float  # response time constant
     gust_mps: float  # gust spread per axis
     floor_m: float = 2.0
+    wind: Literal["drift", "hold", "crab"] = "drift"  # how the wind acts (module docstring)
 
 
 def _loguniform(rng: np.random.Generator, lo: float, hi: float) -> float:
     return float(np.exp(rng.uniform(np.log(lo), np.log(hi))))
-
-
-def _sign(rng: np.random.Generator) -> float:
-    return float(rng.choice((-1.0, 1.0)))
 
 
 def _fill(rng: np.random.Generator, total_s: float, draw: Callable[[], Segment]) -> list[Segment]:
@@ -103,7 +106,8 @@ def rotary_motion(rng: np.random.Generator, total_s: float) -> Motion:
         transit = [(rng.uniform(30.0, 150.0), rng.uniform(4.0, 15.0), 0.0, 0.0)]
         segments = [(rng.uniform(3.0, 15.0), 0.0, 0.0, 0.0), (top / climb, 0.0, 0.0, climb)]
         segments += transit * 8 + [(top / climb, 0.0, 0.0, -climb)]
-        return Motion(segments, rng.uniform(0, 2 * np.pi), 2.0, 1.5, rng.uniform(0.1, 0.5))
+        heading = rng.uniform(0, 2 * np.pi)
+        return Motion(segments, heading, 2.0, 1.5, rng.uniform(0.1, 0.5), wind="hold")
 
     def draw() -> Segment:
         mode = rng.choice(5, p=[0.25, 0.35, 0.15, 0.15, 0.10])
@@ -122,14 +126,19 @@ def rotary_motion(rng: np.random.Generator, total_s: float) -> Motion:
                 rng.uniform(5.0, 60.0),
                 rng.uniform(0.0, 2.0),
                 0.0,
-                _sign(rng) * rng.uniform(1, 6),
+                random_sign(rng) * rng.uniform(1, 6),
             )
         if mode == 3:  # orbit
             speed = rng.uniform(3.0, 12.0)
             radius = rng.uniform(20.0, 250.0)
-            return (rng.uniform(30.0, 180.0), speed, _sign(rng) * speed / radius, 0.0)
+            return (rng.uniform(30.0, 180.0), speed, random_sign(rng) * speed / radius, 0.0)
         # a turn in place, then on
-        return (rng.uniform(2.0, 8.0), rng.uniform(0.0, 3.0), _sign(rng) * np.radians(45), 0.0)
+        return (
+            rng.uniform(2.0, 8.0),
+            rng.uniform(0.0, 3.0),
+            random_sign(rng) * np.radians(45),
+            0.0,
+        )
 
     return Motion(
         _fill(rng, total_s, draw),
@@ -137,10 +146,16 @@ def rotary_motion(rng: np.random.Generator, total_s: float) -> Motion:
         _height(rng, (10.0, 400.0), (400.0, 3_000.0)),
         rng.uniform(1.0, 2.5),
         rng.uniform(0.2, 0.8),
+        wind="hold",
     )
 
 
-def fixed_wing_motion(rng: np.random.Generator, total_s: float) -> Motion:
+def fixed_wing_motion(
+    rng: np.random.Generator, total_s: float, inbound_heading: float | None = None
+) -> Motion:
+    """A fixed-wing drone's flight; given ``inbound_heading`` (rad, the bearing from its start
+    to the sensors), an attack run: a long straight leg at the site before anything else, so
+    the radar sees it nose-on, as it sees a raid."""
     cruise = rng.uniform(15.0, 70.0)
     max_turn = np.radians(rng.uniform(5.0, 25.0))
 
@@ -152,64 +167,36 @@ def fixed_wing_motion(rng: np.random.Generator, total_s: float) -> Motion:
         if mode == 1:  # turn onto a new heading
             change = np.radians(rng.uniform(20.0, 180.0))
             rate = rng.uniform(0.3, 1.0) * max_turn
-            return (change / rate, speed, _sign(rng) * rate, 0.0)
+            return (change / rate, speed, random_sign(rng) * rate, 0.0)
         if mode == 2:  # loiter orbit
             radius = max(rng.uniform(150.0, 1_000.0), speed / max_turn)
-            return (rng.uniform(60.0, 300.0), speed, _sign(rng) * speed / radius, 0.0)
-        return (rng.uniform(10.0, 60.0), speed, 0.0, _sign(rng) * rng.uniform(1.0, 5.0))
+            return (rng.uniform(60.0, 300.0), speed, random_sign(rng) * speed / radius, 0.0)
+        return (rng.uniform(10.0, 60.0), speed, 0.0, random_sign(rng) * rng.uniform(1.0, 5.0))
 
+    segments: list[Segment] = []
+    heading = rng.uniform(0, 2 * np.pi)
+    if inbound_heading is not None:
+        heading = inbound_heading + np.radians(rng.normal(0.0, 5.0))
+        segments.append((rng.uniform(120.0, 900.0), cruise, 0.0, 0.0))
     return Motion(
-        _fill(rng, total_s, draw),
-        rng.uniform(0, 2 * np.pi),
+        segments + _fill(rng, total_s, draw),
+        heading,
         _loguniform(rng, 30.0, 3_000.0),
         rng.uniform(2.0, 4.0),
         rng.uniform(0.3, 1.0),
         floor_m=20.0,
+        wind="crab",
     )
 
 
 def bird_motion(rng: np.random.Generator, total_s: float) -> Motion:
-    # Small and slow birds (5-9 m/s) are common, and any bird is slow over the ground into a
-    # headwind: slow, steady, straight flight is a bird's as much as a hovering drone's.
-    airspeed = rng.uniform(5.0, 9.0) if rng.random() < 0.3 else rng.uniform(8.0, 20.0)
-    wander = rng.uniform(1.0, 6.0)  # deg/s: how straight it commutes
-    # Behaviour mix of this bird: commuting, foraging, soaring, gliding.
-    mix = rng.dirichlet([3.0, 1.0, 0.8, 0.6])
-
-    def draw() -> Segment:
-        mode = rng.choice(4, p=mix)
-        speed = airspeed * rng.uniform(0.8, 1.2)
-        if mode == 0:  # commuting: straight, the heading wandering
-            return (
-                rng.uniform(3.0, 20.0),
-                speed,
-                np.radians(rng.normal(0, wander)),
-                rng.normal(0, 0.4),
-            )
-        if mode == 1:  # foraging: a sharp turn
-            return (
-                rng.uniform(1.0, 6.0),
-                speed * rng.uniform(0.5, 1.0),
-                _sign(rng) * np.radians(rng.uniform(20.0, 90.0)),
-                rng.normal(0, 0.8),
-            )
-        if mode == 2:  # thermal soaring
-            speed = rng.uniform(8.0, 13.0)
-            radius = rng.uniform(20.0, 100.0)
-            return (
-                rng.uniform(60.0, 300.0),
-                speed,
-                _sign(rng) * speed / radius,
-                rng.uniform(0.5, 3),
-            )
-        return (rng.uniform(20.0, 120.0), rng.uniform(12.0, 18.0), 0.0, -rng.uniform(0.5, 2.5))
-
+    habit = draw_habit(rng)
     return Motion(
-        _fill(rng, total_s, draw),
+        _fill(rng, total_s, lambda: draw_segment(rng, habit)),
         rng.uniform(0, 2 * np.pi),
         _height(rng, (3.0, 300.0), (300.0, 3_000.0)),
-        rng.uniform(0.5, 1.5),
-        rng.uniform(0.2, 1.0),
+        habit.tau_s,
+        habit.gust_mps,
     )
 
 
@@ -218,28 +205,39 @@ def aircraft_motion(rng: np.random.Generator, total_s: float, role: str) -> Moti
     if role == "airliner":
         speed = rng.uniform(180.0, 260.0)
         legs = [(rng.uniform(60.0, 400.0), speed, np.radians(rng.normal(0, 0.3)), 0.0)]
-        turn = [(rng.uniform(10.0, 40.0), speed, _sign(rng) * np.radians(1.5), 0.0)]
-        return Motion((legs + turn) * 8, heading, rng.uniform(7_000.0, 12_000.0), 8.0, 0.5)
+        turn = [(rng.uniform(10.0, 40.0), speed, random_sign(rng) * np.radians(1.5), 0.0)]
+        return Motion(
+            (legs + turn) * 8, heading, rng.uniform(7_000.0, 12_000.0), 8.0, 0.5, wind="crab"
+        )
     if role == "climb_descent":
         speed = rng.uniform(110.0, 200.0)
-        rate = _sign(rng) * rng.uniform(5.0, 15.0)
+        rate = random_sign(rng) * rng.uniform(5.0, 15.0)
         seg = [(rng.uniform(60.0, 200.0), speed, np.radians(rng.normal(0, 0.5)), rate)]
-        return Motion(seg * 10, heading, rng.uniform(1_000.0, 8_000.0), 6.0, 0.5, floor_m=300.0)
+        return Motion(
+            seg * 10, heading, rng.uniform(1_000.0, 8_000.0), 6.0, 0.5, 300.0, wind="crab"
+        )
     if role == "approach":
         speed = rng.uniform(60.0, 85.0)
         start = rng.uniform(300.0, 1_500.0)
         descent = speed * np.tan(np.radians(3.0))
         segments = [(start / descent, speed, 0.0, -descent), (total_s, speed, 0.0, 0.0)]
-        return Motion(segments, heading, start, 5.0, 0.5, floor_m=50.0)
+        return Motion(segments, heading, start, 5.0, 0.5, floor_m=50.0, wind="crab")
     if role == "light":
         speed = rng.uniform(35.0, 75.0)
 
         def light() -> Segment:
             if rng.random() < 0.7:
                 return (rng.uniform(30.0, 200.0), speed, 0.0, rng.normal(0, 1.5))
-            return (rng.uniform(10.0, 60.0), speed, _sign(rng) * np.radians(rng.uniform(2, 6)), 0.0)
+            return (
+                rng.uniform(10.0, 60.0),
+                speed,
+                random_sign(rng) * np.radians(rng.uniform(2, 6)),
+                0.0,
+            )
 
-        return Motion(_fill(rng, total_s, light), heading, rng.uniform(150.0, 3_000.0), 4.0, 0.8)
+        return Motion(
+            _fill(rng, total_s, light), heading, rng.uniform(150.0, 3_000.0), 4.0, 0.8, wind="crab"
+        )
 
     def helicopter() -> Segment:
         if rng.random() < 0.15:
@@ -248,7 +246,13 @@ def aircraft_motion(rng: np.random.Generator, total_s: float, role: str) -> Moti
         return (rng.uniform(20.0, 150.0), speed, np.radians(rng.normal(0, 3.0)), rng.normal(0, 2))
 
     return Motion(
-        _fill(rng, total_s, helicopter), heading, rng.uniform(50.0, 1_500.0), 3.0, 0.8, 30.0
+        _fill(rng, total_s, helicopter),
+        heading,
+        rng.uniform(50.0, 1_500.0),
+        3.0,
+        0.8,
+        30.0,
+        wind="crab",
     )
 
 
@@ -274,11 +278,15 @@ def fly(
     t = np.arange(ticks) * dt
     seg = np.minimum(np.searchsorted(edges, t, side="right"), dur.size - 1)
     heading = motion.heading + np.cumsum(turn[seg]) * dt
-    cmd = np.column_stack([speed[seg] * np.sin(heading), speed[seg] * np.cos(heading), climb[seg]])
+    along = speed[seg]
+    if motion.wind == "crab":  # airspeed held, course kept
+        along = ground_speed_on_course(heading, along, wind)
+    cmd = np.column_stack([along * np.sin(heading), along * np.cos(heading), climb[seg]])
     b = min(dt / motion.tau_s, 1.0)
     vel, _ = lfilter([b], [1.0, b - 1.0], cmd, axis=0, zi=(1.0 - b) * cmd[:1])
-    vel = vel + _ou(rng, ticks, motion.gust_mps, 3.0, dt)
-    vel[:, :2] += wind[:2]
+    vel = vel + _ou(rng, ticks, motion.gust_mps, GUST_TAU_S, dt)
+    if motion.wind == "drift":
+        vel[:, :2] += wind[:2]
     pos = start + np.cumsum(vel * dt, axis=0) - vel[0] * dt
     pos[:, 2] += motion.height - start[2]
     floor = motion.floor_m

@@ -9,10 +9,15 @@ A run (``run_snapshots``) draws, from its own seed:
   micro-Doppler feature in 60 %; an RF detector, an EO/IR camera (day or night, 3-30 km
   visibility) and an acoustic array each in about half of the runs;
 - a sky of training flights (:mod:`bastion.classify.flights`): 3-5 rotary and 2-4 fixed-wing
-  drones (half of them flown over a radio link), 8-14 single birds and 1-3 flocks, 1-3
-  aircraft, in a wind of 0-12 m/s. Birds outnumber drones, as they do in any real sky: a small
-  slow target that nothing else tells apart is more likely a bird;
-- the default tracker (IMM motion in a fifth of the runs).
+  drones (half of them flown over a radio link; two in five fixed-wing ones on an attack run
+  from 5-25 km at the sensors, the others starting within 12 km), 8-14 single birds (half of
+  them loitering in a home range, as the scenario world's birds do) and 1-3 flocks, within
+  20 km: a bird far out, seen in few plots, must not pass for a drone; 1-3
+  aircraft, in a wind of 0-12 m/s, which the features are told to ±1.5 m/s per axis (a met
+  report). Birds outnumber drones, as they do in any real sky: a small slow target that
+  nothing else tells apart is more likely a bird;
+- a tracker: the default in two runs of five, the built-in scenarios' (near-constant
+  altitude, 5 m/s² process noise) in two, an IMM in one.
 
 Every ``snapshot_every`` ticks each live track gives one row: its features and its label, the
 kind (and airframe) of its majority truth, or clutter for a track built from false alarms.
@@ -55,11 +60,28 @@ from bastion.sensors.rf import RfDetector
 from bastion.sensors.signature import PatternBook, SignatureTable, signatures_from_rows
 from bastion.tracking.tracker import MultiTargetTracker
 from bastion.types import NavMode, ObjectKind, ObjectStatus, TrackStatus, TruthBatch
+from bastion.world.birds import HomeRange, draw_habit, loiter
 
 RUN_S = 600.0
 DT_S = 1.0
 ORIGIN = GeoPoint(lat_deg=0.0, lon_deg=0.0)
 TENTATIVE_THINNING = 4
+#: Share of fixed-wing drones on an attack run at the sensors (flights.fixed_wing_motion).
+ATTACK_RUNS = 0.4
+#: Share of single birds that loiter in a home range (bastion.world.birds.loiter) rather than
+#: fly their segments open-loop.
+LOITERING = 0.5
+#: Trackers the runs are seen through, and how often: the default, the built-in scenarios'
+#: (near-constant altitude, 5 m/s² process noise, 500 m coasting bound), and an IMM.
+TRACKERS = (
+    TrackerConfig(),
+    TrackerConfig(motion="nca", process_noise_mps2=5.0, max_position_sigma_m=500.0),
+    TrackerConfig(motion="imm"),
+)
+TRACKER_SHARES = (0.4, 0.4, 0.2)
+#: Error (m/s per horizontal axis) of the met wind the classifier is told: a site's wind
+#: report is not the wind where each target flies.
+MET_WIND_ERROR_MPS = 1.5
 AIRCRAFT_ROLES = ("airliner", "climb_descent", "approach", "light", "helicopter")
 
 
@@ -156,9 +178,11 @@ def _life(rng: np.random.Generator, ticks: int) -> tuple[int, int]:
     return int(rng.integers(0, ticks - length + 1)), length
 
 
-def draw_flights(rng: np.random.Generator, ticks: int, book: PatternBook) -> list[Flight]:
-    """The run's sky: drones, single birds, flocks and aircraft (module docstring)."""
-    wind = np.append(_ring(rng, 0.0, 12.0)[:2], 0.0)
+def draw_flights(
+    rng: np.random.Generator, ticks: int, book: PatternBook, wind: np.ndarray
+) -> list[Flight]:
+    """The run's sky in ``wind`` (3,): drones, single birds, flocks and aircraft (module
+    docstring)."""
     flights: list[Flight] = []
 
     def add(label, kind, motion, start, life, signature, rcs, remote=False, pos_offset=None):
@@ -172,29 +196,41 @@ def draw_flights(rng: np.random.Generator, ticks: int, book: PatternBook) -> lis
     for rotary, count in ((True, rng.integers(3, 6)), (False, rng.integers(2, 5))):
         for _ in range(int(count)):
             life = _life(rng, ticks)
-            motion = (rotary_motion if rotary else fixed_wing_motion)(rng, life[1] * DT_S)
+            start = _ring(rng, 300, 12_000)
+            if rotary:
+                motion = rotary_motion(rng, life[1] * DT_S)
+            elif rng.random() < ATTACK_RUNS:
+                start = _ring(rng, 5_000, 25_000)
+                toward = float(np.arctan2(-start[0], -start[1]))
+                motion = fixed_wing_motion(rng, life[1] * DT_S, inbound_heading=toward)
+            else:
+                motion = fixed_wing_motion(rng, life[1] * DT_S)
             sig, rcs = drone_signature(rng, rotary, book)
             label = LABELS.index("drone_rotary" if rotary else "drone_fixed_wing")
             remote = bool(rng.random() < 0.5)
-            add(label, ObjectKind.DRONE, motion, _ring(rng, 300, 7_000), life, sig, rcs, remote)
+            add(label, ObjectKind.DRONE, motion, start, life, sig, rcs, remote)
     bird = LABELS.index("bird")
     for _ in range(int(rng.integers(8, 15))):
         life = _life(rng, ticks)
         sig, rcs = bird_signature(_loguniform(rng, 0.02, 5.0), book)
-        add(
-            bird,
-            ObjectKind.BIRD,
-            bird_motion(rng, life[1] * DT_S),
-            _ring(rng, 300, 7_000),
-            life,
-            sig,
-            rcs,
-        )
+        start = _ring(rng, 300, 20_000)
+        if rng.random() < LOITERING:  # kept to a home range, as the scenario world's birds
+            low = rng.uniform(3.0, 60.0)
+            start[2] = low
+            home = HomeRange(
+                centre=start[None, :2].copy(),
+                radius_m=np.array([rng.uniform(500.0, 4_000.0)]),
+                band_m=np.array([[low, low + rng.uniform(50.0, 400.0)]]),
+            )
+            pos, vel = loiter(draw_habit(rng), home, start, life[1], DT_S, wind, rng)
+            flights.append(Flight(bird, ObjectKind.BIRD, life[0], pos, vel, rcs, False, sig))
+        else:
+            add(bird, ObjectKind.BIRD, bird_motion(rng, life[1] * DT_S), start, life, sig, rcs)
     for _ in range(int(rng.integers(1, 4))):
         life = _life(rng, ticks)
         motion = bird_motion(rng, life[1] * DT_S)
         sig, rcs = bird_signature(_loguniform(rng, 0.05, 3.0), book)
-        start = _ring(rng, 500, 6_000)
+        start = _ring(rng, 500, 20_000)
         spread = rng.uniform(5.0, 60.0)
         for _ in range(int(rng.integers(3, 13))):
             offset = rng.normal(0.0, spread, 3) * np.array([1.0, 1.0, 0.3])
@@ -252,13 +288,14 @@ def run_snapshots(seed: int, run: int, snapshot_every: int = 3, run_s: float = R
     rng = np.random.default_rng(draw_seq)
     ticks = round(run_s / DT_S)
     book = PatternBook()
-    flights = draw_flights(rng, ticks, book)
+    wind = np.append(_ring(rng, 0.0, 12.0)[:2], 0.0)
+    flights = draw_flights(rng, ticks, book, wind)
     signatures = SignatureTable(signatures_from_rows([f.signature for f in flights], book.gains()))
     sensors, kinds = draw_sensors(rng, signatures)
     sensor_rngs = [np.random.default_rng(s) for s in sensor_seqs[: len(sensors)]]
-    motion = "imm" if rng.random() < 0.2 else "cv"
-    tracker = MultiTargetTracker(TrackerConfig(motion=motion))
-    features = TrackFeatures(kinds)
+    tracker = MultiTargetTracker(TRACKERS[int(rng.choice(len(TRACKERS), p=TRACKER_SHARES))])
+    met_wind = wind + np.append(rng.normal(0.0, MET_WIND_ERROR_MPS, 2), 0.0)
+    features = TrackFeatures(kinds, met_wind)
     sky = _Sky(flights, ticks)
     label_of = np.array([f.label for f in flights] + [LABELS.index("clutter")])
     rows: list[tuple[np.ndarray, ...]] = []

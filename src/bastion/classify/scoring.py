@@ -1,16 +1,18 @@
 """How good a run's class beliefs were, per confirmed track (the summary, report and bench).
 
-Input: rows of (t, track_id, confirmed, truth, p), one per track per tick, in time order;
-``truth`` is the kind of the track's object (TRUTH_LABELS index: drone, bird, aircraft, or
-"no object" for a track on false alarms). Only confirmed rows count. Definitions:
+Input: rows of (t, track_id, confirmed, truth, p, declared), one per track per tick, in time
+order; ``truth`` is the kind of the track's object (TRUTH_LABELS index: drone, bird, aircraft,
+or "no object" for a track on false alarms); ``declared`` is the belief's ``declared_drone``.
+Only confirmed rows count. Definitions:
 
 - confusion: each confirmed track once, at its last confirmed tick: truth label against the
   believed class (:func:`bastion.classify.belief.believed_class`: the top class, or unknown
   below ``unknown_below``); per-class precision and recall read off it, "no object" matching
   clutter;
-- declared drone: ``p_drone >= declare_p`` at a confirmed tick (the doctrine's
-  ``p_hostile_to_engage``: the belief that makes a track engageable under weapons tight);
-  ``drone_recall``: share of drone tracks declared drone at some confirmed tick;
+- declared drone: declared at a confirmed tick (:mod:`bastion.classify.declaration`: p_drone
+  held at the doctrine's ``p_hostile_to_engage`` for ``declare_dwell_s``; what makes a track
+  engageable under weapons tight); ``drone_recall``: share of drone tracks declared drone at
+  some confirmed tick;
   ``drone_object_recall``: share of drones (objects with a confirmed track) declared drone on
   one of their tracks at some confirmed tick (a drone lost and found again makes several
   tracks, the last ones short);
@@ -36,7 +38,6 @@ NO_OBJECT = len(ObjectKind)
 RIGHT_CLASS = np.array(
     [CLASSES.index(k.name.lower()) for k in ObjectKind] + [CLASSES.index("clutter")]
 )
-DRONE = CLASSES.index("drone")
 
 
 def _per_track(track_id: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -79,21 +80,21 @@ def class_scores(
     truth: np.ndarray,
     p: np.ndarray,
     object_id: np.ndarray,
+    declared: np.ndarray,
     unknown_below: float,
-    declare_p: float,
     confident_p: float = 0.9,
 ) -> dict[str, Any]:
     """Every figure of the module docstring, JSON-able (``object_id``: each row's truth id,
     -1 for a false alarm)."""
     rows = np.flatnonzero(confirmed & np.isfinite(p[:, 0]))
     t, track_id, truth, p = t[rows], track_id[rows], truth[rows].astype(np.int64), p[rows]
-    object_id = object_id[rows]
+    object_id, declared_row = object_id[rows], np.asarray(declared, dtype=bool)[rows]
     counts = confusion(track_id, truth, p, unknown_below)
     ids, inv = _per_track(track_id)
     track_truth = np.zeros(ids.size, dtype=np.int64)
     track_truth[inv] = truth  # a track's truth label may change: the last row's wins
     declared = np.zeros(ids.size, dtype=bool)
-    np.logical_or.at(declared, inv, p[:, DRONE] >= declare_p)
+    np.logical_or.at(declared, inv, declared_row)
     first_t = np.full(ids.size, np.inf)
     np.minimum.at(first_t, inv, t)
     right = p[np.arange(t.size), RIGHT_CLASS[truth]] > confident_p
@@ -114,7 +115,7 @@ def class_scores(
     birds = track_truth == ObjectKind.BIRD
     drone_rows = truth == ObjectKind.DRONE
     drone_objects = np.unique(object_id[drone_rows])
-    recognised = np.unique(object_id[drone_rows & (p[:, DRONE] >= declare_p)])
+    recognised = np.unique(object_id[drone_rows & declared_row])
     return {
         "truth_labels": list(TRUTH_LABELS),
         "believed_labels": list(BELIEVED),
@@ -127,5 +128,4 @@ def class_scores(
         "bird_as_drone_rate": float(declared[birds].mean()) if birds.any() else None,
         "time_to_confident_s": times,
         "unknown_below": unknown_below,
-        "declare_p": declare_p,
     }

@@ -27,11 +27,17 @@ _ROTARY = LABELS.index("drone_rotary")
 
 class TrainedClassifier:
     """``model`` predicts LABELS from :data:`bastion.classify.features.FEATURES`;
-    ``sensor_kinds`` maps sensor ids to their config type (see TrackFeatures)."""
+    ``sensor_kinds`` maps sensor ids to their config type and ``wind`` is the site's met wind
+    (see TrackFeatures)."""
 
-    def __init__(self, model: ClassifierModel, sensor_kinds: Mapping[str, str] | None = None):
+    def __init__(
+        self,
+        model: ClassifierModel,
+        sensor_kinds: Mapping[str, str] | None = None,
+        wind: np.ndarray | None = None,
+    ):
         self.model = model
-        self.features = TrackFeatures(sensor_kinds)
+        self.features = TrackFeatures(sensor_kinds, wind)
         self._ids = np.zeros(0, dtype=np.int64)  # sorted
         self._p = np.zeros((0, len(LABELS)))
 

@@ -26,6 +26,7 @@ import numpy as np
 from bastion.assign.roe import engageable
 from bastion.classify.base import Classifier
 from bastion.classify.build import build_classifier
+from bastion.classify.declaration import DroneDeclaration
 from bastion.realdata.trajectory import Trajectory, kinematics
 from bastion.scenario.loader import load_builtin
 from bastion.scenario.schema import (
@@ -38,6 +39,7 @@ from bastion.scenario.schema import (
     Scenario,
     ThreatWeights,
     Tracker,
+    Wind,
 )
 from bastion.scenario.site import Site
 from bastion.sensors.radar import SurveillanceRadar
@@ -108,8 +110,12 @@ class FlypastSetup:
         if not radars:
             raise ValueError(f"scenario {scenario.id}: a real-data flypast needs a radar")
         asset = scenario.assets[0]
-        # The trained classifier whatever the scenario runs (the real flights test it).
-        radar_only = scenario.model_copy(update={"sensors": radars[:1], "classifier": "trained"})
+        # The trained classifier whatever the scenario runs (the real flights test it), told
+        # of a calm: the wind the real flights flew in is not in their files, so the airspeed
+        # feature is their ground speed.
+        radar_only = scenario.model_copy(
+            update={"sensors": radars[:1], "classifier": "trained", "wind": Wind()}
+        )
         return cls(
             radar=radars[0],
             tracker=scenario.tracker,
@@ -269,6 +275,7 @@ def fly_past(
 
     tracker = MultiTargetTracker(setup.tracker)
     classifier = (classifier_factory or setup.classifier_factory)()
+    declaration = DroneDeclaration.from_doctrine(setup.doctrine)
     threat = CpaThreatEvaluator(_asset_site(origin, setup), setup.doctrine, setup.threat)
     kind = ObjectKind[trajectory.true_class.upper()]
     rows: list[tuple[float, int, np.ndarray, bool]] = []
@@ -287,7 +294,7 @@ def fly_past(
         attribution = tracker.update(batch)
         classifier.observe(batch, attribution)
         tracks = tracker.table(float(t))
-        belief = classifier.update(tracks)
+        belief = declaration.apply(classifier.update(tracks))
         on_it = np.flatnonzero((tracks.status == TrackStatus.CONFIRMED) & (tracks.truth_id == 0))
         if on_it.size == 0:
             continue

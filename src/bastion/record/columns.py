@@ -103,9 +103,12 @@ def match_rows(
     return out
 
 
-def belief_rows(tracks: Columns, beliefs: Columns) -> np.ndarray:
-    """Each track row's class belief (rows of ``tracks`` -> (M, 4)), nan where none was logged."""
+def belief_rows(tracks: Columns, beliefs: Columns, column: str = "p") -> np.ndarray:
+    """Each track row's class belief, or another ``column`` of ``beliefs`` (rows of ``tracks``
+    -> (M, ...)); nan where none was logged (False for a bool column)."""
     match = match_rows(tracks["t"], tracks["track_id"], beliefs["t"], beliefs["track_id"])
-    out = np.full((match.size, beliefs["p"].shape[1]), np.nan)
-    out[match >= 0] = beliefs["p"][match[match >= 0]]
+    values = beliefs[column]
+    fill = False if values.dtype == bool else np.nan
+    out = np.full((match.size, *values.shape[1:]), fill, dtype=values.dtype)
+    out[match >= 0] = values[match[match >= 0]]
     return out

@@ -64,8 +64,10 @@ def classification_section(run: RunData) -> Section:
     body += paragraph(
         f"Drone recall {_percent(scores['drone_recall'])} of drone tracks and bird-as-drone "
         f"{_percent(scores['bird_as_drone_rate'])} of bird tracks: declared drone "
-        f"(p ≥ {scores['declare_p']:g}, the doctrine's belief to engage) at some confirmed "
-        "update. Time to a confident class: from confirmation to p(true class) > 0.9."
+        f"(p ≥ {scores['declare_p']:g} held for {scores['declare_dwell_s']:g} s, or "
+        f"{scores['declare_dwell_after_friendly_s']:g} s once believed bird or aircraft: the "
+        "doctrine's declaration that allows engaging) at some confirmed update. Time to a "
+        "confident class: from confirmation to p(true class) > 0.9."
     )
     body += _class_table(scores)
     return Section("classification", "Classification", body)

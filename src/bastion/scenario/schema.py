@@ -540,6 +540,10 @@ class Doctrine(Model):
     last_chance_margin_s: NonNegative = 30.0  # a later safe point must leave this time to go
     shoot_look_shoot: bool = True
     p_hostile_to_engage: Probability = 0.7  # weapons tight: class belief needed to fire
+    # ... held this long without a break to declare a drone (bastion.classify.declaration),
+    # or this long for a track once believed bird or aircraft (p_friendly_to_hold reached)
+    declare_dwell_s: NonNegative = 6.0
+    declare_dwell_after_friendly_s: NonNegative = 30.0
     p_friendly_to_hold: Probability = 0.6  # never engage bird/aircraft above this belief
     unknown_below: Probability = 0.6  # a belief whose top class is below this is "unknown"
     # Weapons tight: an unknown track closing on an asset this fast, this soon, is engaged.

@@ -19,16 +19,33 @@ def wrap_angle(a: np.ndarray) -> np.ndarray:
     return np.pi - np.mod(np.pi - a, 2.0 * np.pi)
 
 
-def crab_heading(course_vec: np.ndarray, airspeed: np.ndarray, wind: np.ndarray) -> np.ndarray:
-    """Air heading (rad, clockwise from north) that flies along each horizontal course (N, 2)."""
-    norm = np.linalg.norm(course_vec, axis=1, keepdims=True)
-    u = np.divide(course_vec, norm, out=np.zeros_like(course_vec), where=norm > 0)
+def _crab(u: np.ndarray, airspeed: np.ndarray, wind: np.ndarray):
+    """For course unit vectors u (N, 2): the wind along them (N,), across them (N, 2), and the
+    airspeed left along them once the crosswind is cancelled (N,)."""
     w = wind[:2]
     w_par = u @ w
     w_perp = w[None, :] - w_par[:, None] * u
     along = np.sqrt(np.maximum(airspeed**2 - np.sum(w_perp**2, axis=1), 0.0))
+    return w_par, w_perp, along
+
+
+def crab_heading(course_vec: np.ndarray, airspeed: np.ndarray, wind: np.ndarray) -> np.ndarray:
+    """Air heading (rad, clockwise from north) that flies along each horizontal course (N, 2)."""
+    norm = np.linalg.norm(course_vec, axis=1, keepdims=True)
+    u = np.divide(course_vec, norm, out=np.zeros_like(course_vec), where=norm > 0)
+    _, w_perp, along = _crab(u, airspeed, wind)
     air = -w_perp + along[:, None] * u
     return np.arctan2(air[:, 0], air[:, 1])
+
+
+def ground_speed_on_course(
+    course: np.ndarray, airspeed: np.ndarray, wind: np.ndarray
+) -> np.ndarray:
+    """Ground speed (N,) of a flyer holding ``airspeed`` (N,) and crabbing to keep each course
+    (N,) rad clockwise from north: the headwind slows it, the tailwind speeds it up."""
+    u = np.column_stack([np.sin(course), np.cos(course)])
+    w_par, _, along = _crab(u, airspeed, wind)
+    return along + w_par
 
 
 def steer(

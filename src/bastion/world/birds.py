@@ -181,3 +181,27 @@ class BirdFlight:
         vel = self.air_vel + self.gust
         vel[:, :2] += wind[:2]
         return vel
+
+
+def loiter(
+    habit: BirdHabit,
+    home: HomeRange,
+    start: np.ndarray,
+    ticks: int,
+    dt: float,
+    wind: np.ndarray,
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Positions and velocities (ticks, 3) of one bird flying its habit within ``home`` (a
+    HomeRange of one) from ``start`` (3,): a bird of the scenario world, flown alone (the
+    classifier's training skies have such loiterers beside their open-loop flights)."""
+    flight = BirdFlight([habit], home, rng.uniform(0.0, 2.0 * np.pi, 1), rng)
+    pos = np.empty((ticks, 3))
+    vel = np.empty((ticks, 3))
+    here = np.asarray(start, dtype=float)[None, :].copy()
+    for k in range(ticks):
+        vel[k] = flight.step(here, dt, wind, rng)[0]
+        here = here + vel[k] * dt
+        here[0, 2] = max(here[0, 2], 0.0)
+        pos[k] = here[0]
+    return pos, vel
