@@ -10,7 +10,8 @@
    and time-to-confident figures follow :mod:`bastion.classify.scoring` (declared drone:
    p_drone held at 0.7 for 6 s, or 30 s once believed bird or aircraft: the default
    doctrine's declaration that allows engaging under weapons tight, replayed tick by tick;
-   unknown below 0.6).
+   unknown below 0.6); ``with_micro_doppler`` and ``without_micro_doppler`` give the recall
+   and false-alarm figures of the runs whose radar measured micro-Doppler and of the others.
 2. The built-in scenarios (seeds 1..``--seeds``) through the engine, with the trained
    classifier and the kinematic baseline: the run summary's classification figures, leakers
    and debris in no-debris zones.
@@ -36,6 +37,7 @@ import numpy as np
 from bastion.classify.build import shipped_model
 from bastion.classify.calibration import CLASS_OF_LABEL, class_probabilities
 from bastion.classify.declaration import declaration_rule, declared_rows
+from bastion.classify.features import FEATURES
 from bastion.classify.runs import Snapshots, run_snapshots
 from bastion.classify.scoring import class_scores
 from bastion.classify.training import held_out_metrics
@@ -62,16 +64,29 @@ def held_out(runs: int) -> dict[str, Any]:
     for run in np.unique(data.run):
         rows = np.flatnonzero(data.run == run)
         declared[rows] = declared_rows(data.t[rows], track[rows], p[rows], doctrine)
-    scores = class_scores(
-        data.t,
-        track,
-        data.confirmed,
-        truth,
-        p,
-        data.run * 1_000_000 + data.truth_id,
-        declared,
-        unknown_below=doctrine.unknown_below,
-    )
+    object_id = data.run * 1_000_000 + data.truth_id
+
+    def scores_of(rows: np.ndarray) -> dict[str, Any]:
+        return class_scores(
+            data.t[rows],
+            track[rows],
+            data.confirmed[rows],
+            truth[rows],
+            p[rows],
+            object_id[rows],
+            declared[rows],
+            unknown_below=doctrine.unknown_below,
+        )
+
+    scores = scores_of(np.arange(len(data)))
+    # The same figures for the runs whose radar measured micro-Doppler and for the others.
+    md = np.isfinite(data.X[:, FEATURES.index("micro_doppler_log10_hz")])
+    md_runs = np.isin(data.run, np.unique(data.run[md]))
+    keep = ("drone_recall", "drone_object_recall", "bird_as_drone_rate")
+    for name, rows in (("with", md_runs), ("without", ~md_runs)):
+        part = scores_of(np.flatnonzero(rows))
+        part["runs"] = int(np.unique(data.run[rows]).size)
+        scores[f"{name}_micro_doppler"] = {k: part[k] for k in (*keep, "runs")}
     scores.update(declaration_rule(doctrine))
     scores.update(held_out_metrics(model, data))
     scores["runs"] = runs
