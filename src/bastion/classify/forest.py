@@ -72,8 +72,10 @@ class CalibratedTrees:
         self._feature = np.where(leaf, 0, flat["feature_idx"]).astype(np.intp)
         self._threshold = np.where(leaf, np.inf, flat["num_threshold"])
         self._missing_left = flat["missing_go_to_left"].astype(bool) | leaf
-        self._left = np.where(leaf, here, flat["left"].astype(np.intp) + shift)
-        self._right = np.where(leaf, here, flat["right"].astype(np.intp) + shift)
+        left = np.where(leaf, here, flat["left"].astype(np.intp) + shift)
+        right = np.where(leaf, here, flat["right"].astype(np.intp) + shift)
+        self._child = np.column_stack([right, left]).ravel()  # [2 node + goes left]
+        self._leaf = leaf
         self._value = flat["value"]
         self._depth = int(flat["depth"].max())
         self._labels = len(self.trees._predictors[0])
@@ -88,8 +90,10 @@ class CalibratedTrees:
         flat_x = X.ravel()
         for _ in range(self._depth):
             x = flat_x[base + self._feature[node]]
-            left = np.where(np.isnan(x), self._missing_left[node], x <= self._threshold[node])
-            node = np.where(left, self._left[node], self._right[node])
+            left = (x <= self._threshold[node]) | (np.isnan(x) & self._missing_left[node])
+            node = self._child[2 * node + left]
+            if self._leaf[node].all():  # most trees are shallower than the deepest
+                break
         leaf_values = self._value[node].reshape(n, -1, self._labels)
         return self._baseline + leaf_values.sum(axis=1)
 
