@@ -34,6 +34,7 @@ import numpy as np
 
 from bastion.assign.roe import engageable
 from bastion.assign.wta import WtaProblem
+from bastion.engage.aim import predicted_point_covariance
 from bastion.engage.base import Effector, InterceptSolution
 from bastion.engage.footprint import FootprintModel
 from bastion.scenario.schema import Doctrine
@@ -49,14 +50,6 @@ EFFECT_NAME = {
     "gnss_jammer": "takeover",
     "rf_jammer": "link_loss",
 }
-
-
-def predicted_point_covariance(cov: np.ndarray, horizon: np.ndarray) -> np.ndarray:
-    """Position covariance (N, 3, 3) of constant-velocity tracks with state covariances
-    cov (N, 6, 6) predicted ``horizon`` (N,) seconds ahead: P_pp + τ (P_pv + P_vp) + τ² P_vv."""
-    tau = np.asarray(horizon, dtype=float)[:, None, None]
-    pp, pv, vv = cov[:, :3, :3], cov[:, :3, 3:], cov[:, 3:, 3:]
-    return pp + tau * (pv + np.swapaxes(pv, 1, 2)) + tau**2 * vv
 
 
 def name_of(effector: Effector) -> str:
