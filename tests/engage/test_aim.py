@@ -34,6 +34,7 @@ def test_an_aim_is_its_track_estimate_carried_forward_at_constant_velocity():
     point, cov = aim.at(15.0)
     np.testing.assert_allclose(point, [100.0, 1000.0, 300.0])
     np.testing.assert_allclose(np.diag(cov), [200.0, 200.0, 200.0])
+    np.testing.assert_allclose(aim.state_at(15.0), [100.0, 1000.0, 300.0, 20.0, 0.0, 0.0])
 
 
 def test_a_kinetic_effector_acts_on_the_nearest_object_in_the_aims_uncertainty(make_truth):

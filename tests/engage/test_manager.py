@@ -10,7 +10,16 @@ import pytest
 from bastion.engage.manager import FOUND_NOTHING, REASSESS_AFTER_S
 from bastion.engine import Simulation
 from bastion.scenario.loader import load_builtin, parse_scenario
-from bastion.types import Assignment, NavMode, ObjectKind, ObjectStatus, TrackStatus, TrackTable
+from bastion.types import (
+    Assignment,
+    ClassBelief,
+    NavMode,
+    ObjectKind,
+    ObjectStatus,
+    ThreatTable,
+    TrackStatus,
+    TrackTable,
+)
 
 RNG = np.random.default_rng(0)
 
@@ -324,7 +333,7 @@ def test_the_fire_control_keeps_a_shot_aimed_at_its_tracks_latest_estimate() -> 
         while not events:
             if follow:
                 now = _track(sim.world.t, sim.world.pos[0].copy(), sim.world.vel[0], variance=25.0)
-                sim.manager.follow(now)
+                assert sim.manager.follow(now) == []
             events = _resolve_until(sim, sim.world.t + 1.0)
         assert [e.kind for e in events] == (["kill"] if follow else ["miss"])
 
@@ -350,3 +359,74 @@ def test_a_track_assessed_as_killed_is_left_alone_while_the_tracker_coasts_it() 
     assert 9 in sim.manager.engaged_track_ids(_updated(tracks, 113.0))
     # Updated after the kill and past the wait: still there, it follows something else.
     assert 9 not in sim.manager.engaged_track_ids(_updated(tracks, 125.0))
+
+
+def _threat(tracks: TrackTable) -> tuple[ThreatTable, ClassBelief]:
+    """Its one track as a drone bound for the base 200 s out: a threat to engage."""
+    one = np.ones(len(tracks))
+    threats = ThreatTable(
+        t=tracks.t,
+        track_id=tracks.track_id,
+        asset_index=np.zeros(len(tracks), np.int32),
+        score=30.0 * one,
+        cpa_m=0.0 * one,
+        t_cpa_s=220.0 * one,
+        time_to_go_s=200.0 * one,
+        p_hostile=one,
+    )
+    p = np.zeros((len(tracks), 4))
+    p[:, 0] = 1.0
+    return threats, ClassBelief(t=tracks.t, track_id=tracks.track_id, p=p)
+
+
+def _drone_tracked_with_a_gap(t: float, truth, t0: float) -> TrackTable:
+    """Drone 0 as track 9 until t0 + 40 s, no track for 20 s, then a new track 12 that is
+    established 8 scans later (hits counted from its first)."""
+    if t < t0 + 40.0:
+        return _track(t, truth.pos[0], truth.vel[0])
+    if t < t0 + 60.0:
+        none = _track(t, np.zeros(3), np.zeros(3))
+        return TrackTable(
+            **{f: getattr(none, f)[:0] for f in TrackTable.__dataclass_fields__ if f != "t"}, t=t
+        )
+    found = _track(t, truth.pos[0], truth.vel[0], track_id=12)
+    return replace(found, hits=np.array([int(t - t0 - 59.0)], np.int32))
+
+
+def test_a_drone_taken_over_is_never_engaged_again_and_lands_in_the_landing_area() -> None:
+    # hmeimim-2018 seed 1 (review): drone 0, taken over by EW1 and circling down over its
+    # landing area, was jammed again 140 s later, then given a missile as it landed. Here it is
+    # followed by track 9 to the takeover and beyond, lost for 20 s on its way, and found again
+    # as track 12; every cycle the assigner is shown it as a threat bound for the base.
+    sim = _sim()
+    others = np.flatnonzero(sim.population.kind == ObjectKind.DRONE)[1:]
+    sim.world.status[others] = ObjectStatus.EXITED  # the rest of the raid kept out of the scene
+    tracks = _place_drone(sim, np.array([2000.0, 3000.0, 300.0]), (0.0, 30.0, 0.0))
+    sim.manager.order(_order(tracks, "EW1-hmeimim"), tracks, sim.world.truth(), RNG)
+    (takeover,) = _resolve_until(sim, 125.0)
+    assert takeover.kind == "takeover" and sim.manager.controlled_track_ids() == {9}
+    landing = sim.site.landing_point(takeover.detail.split("steered to ")[1].split(" (")[0])
+    events, rng = [], np.random.default_rng(1)
+    world, t0 = sim.world, sim.world.t
+    min_hits = sim.scenario.doctrine.min_hits_to_engage
+    while world.status[0] == ObjectStatus.FLYING and world.t < t0 + 900.0:
+        t = world.t + 1.0
+        events += world.step(t, rng)
+        truth = world.truth()
+        events += sim.manager.resolve(truth, world, rng)
+        tracks = _drone_tracked_with_a_gap(t, truth, t0)
+        events += sim.manager.follow(tracks)
+        threats, belief = _threat(tracks)
+        args = (threats, tracks, belief, sim.effectors, sim.manager.engaged_track_ids(tracks))
+        held = sim.manager.controlled_track_ids()
+        order = sim.assigner.assign(*args, sim.manager.ineffective_pairs(), held)
+        assert len(order) == 0, f"t={t}: {order.reason}"
+        if len(tracks) and tracks.hits[0] >= min_hits:
+            assert int(tracks.track_id[0]) in held, f"t={t}: not held"
+            # Without what the engagement manager knows, the same cycle engages it.
+            assert len(sim.assigner.assign(*args)) == 1
+    assert [(e.kind, e.track_id) for e in events if e.kind == "controlled"] == [("controlled", 12)]
+    assert world.status[0] == ObjectStatus.LANDED
+    assert np.linalg.norm(world.pos[0, :2] - landing[:2]) < 500.0
+    (touchdown,) = [e for e in events if e.kind == "impact"]
+    assert "landed under electronic-warfare control" in touchdown.detail

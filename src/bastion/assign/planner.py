@@ -3,7 +3,8 @@
 Each cycle (every tick) the assigner re-plans from scratch, so a kill assessment (shoot-look-
 shoot) or a changed track is taken into account at once:
 
-1. Rules of engagement (:mod:`bastion.assign.roe`) pick the threats that may be engaged.
+1. Rules of engagement (:mod:`bastion.assign.roe`) pick the threats that may be engaged (not a
+   track engaged already, nor a drone held under the defence's electronic-warfare control).
 2. Every effector with a free channel solves for them. An option (effector, threat) is feasible
    when in envelope, with munitions, with its effect before the threat reaches its asset (in
    time), and not of a kind learned to be useless on that track (electronic attack on the wrong
@@ -106,8 +107,10 @@ class WtaAssigner:
         effectors: Sequence[Effector],
         engaged_track_ids: frozenset[int],
         ineffective: frozenset[tuple[int, str]] = frozenset(),
+        controlled_track_ids: frozenset[int] = frozenset(),
     ) -> Assignment:
-        """Engagements to start now (module docstring); never a track in engaged_track_ids."""
+        """Engagements to start now (module docstring); never a track in engaged_track_ids or
+        controlled_track_ids."""
         t = tracks.t
         live = set(tracks.track_id.tolist())
         self._held = {k: v for k, v in self._held.items() if k in live}
@@ -117,7 +120,9 @@ class WtaAssigner:
             for k, (safe, p, checked) in self._safe_at.items()
             if k[0] in live and (safe > t if np.isfinite(safe) else t < checked + step)
         }
-        rows = engageable(threats, tracks, belief, self.doctrine, engaged_track_ids)
+        rows = engageable(
+            threats, tracks, belief, self.doctrine, engaged_track_ids, controlled_track_ids
+        )
         ready = [e for e in effectors if e.free_channels(t) > 0] if rows.size else []
         if not ready:
             return empty_assignment(t)

@@ -58,6 +58,10 @@ class Aim:
         point = self.x[:3] + self.x[3:] * tau
         return point, predicted_point_covariance(self.P[None], np.array([tau]))[0]
 
+    def state_at(self, t: float) -> np.ndarray:
+        """The aimed state (6,) at time t, on constant velocity."""
+        return np.concatenate([self.at(t)[0], self.x[3:]])
+
 
 def nearest_in_gate(aim: np.ndarray, aim_cov: np.ndarray, reach_m: float, truth: TruthBatch) -> int:
     """Row of ``truth`` a kinetic effector aimed at ``aim`` (3,) with uncertainty ``aim_cov``

@@ -14,16 +14,19 @@ remote-controlled drone fly its failsafe. An electronic attack that cannot work 
 navigation (GNSS jamming of a remote-controlled drone, link jamming of an autonomous one) is
 learned: that effector kind is not used on that track again (:meth:`ineffective_pairs`).
 
+A drone taken over is held: its tracks are not engaged while they fly as steered, and a new track
+of it is recognised (:mod:`bastion.engage.control`, :meth:`controlled_track_ids`).
+
 Shoot-look-shoot (the doctrine's default) allows one engagement per track at a time: the next
-shot waits for the kill assessment of the last. A track assessed as killed, taken over, cut from
-its control link or empty (the shot found nothing at its aimed point: a false track, or its
-object already down) is left alone for :data:`REASSESS_AFTER_S`, and after that for as long as
-the tracker coasts it without a new detection: the tracker keeps a seldom-seen target's track
-through gaps of half a minute (docs/tracking.md), so the track of a destroyed drone may outlive
-any fixed wait. A track updated after the assessment and still threatening has picked up another
-object (or the object was not defeated) and may be engaged again. Without shoot-look-shoot, a
-second shot may be ordered while the first is in flight (shoot-shoot-look), spending more to
-raise the chance of a kill in time.
+shot waits for the kill assessment of the last. A track assessed as killed, cut from its control
+link or empty (the shot found nothing at its aimed point: a false track, or its object already
+down) is left alone for :data:`REASSESS_AFTER_S`, and after that for as long as the tracker
+coasts it without a new detection: the tracker keeps a seldom-seen target's track through gaps
+of half a minute (docs/tracking.md), so the track of a destroyed drone may outlive any fixed
+wait. A track updated after the assessment and still threatening has picked up another object
+(or the object was not defeated) and may be engaged again. Without shoot-look-shoot, a second
+shot may be ordered while the first is in flight (shoot-shoot-look), spending more to raise the
+chance of a kill in time.
 
 Under operator approval, an order waits for the operator: ``operator_delay_s`` (fixed, or drawn
 from an exponential distribution with that mean). If ``approval_timeout_s`` passes first, the
@@ -43,6 +46,7 @@ import numpy as np
 
 from bastion.engage.aim import NOTHING, Aim
 from bastion.engage.base import Effector
+from bastion.engage.control import ControlledDrones
 from bastion.engage.debris import ballistic_impact
 from bastion.engage.jammers import GnssJammerEffector
 from bastion.scenario.schema import Doctrine
@@ -118,6 +122,7 @@ class EngagementManager:
         self._falls: list[_Fall] = []
         self._ineffective: set[tuple[int, str]] = set()
         self._defeated: dict[int, float] = {}  # track -> when its target was assessed down
+        self._controlled = ControlledDrones(doctrine.min_hits_to_engage)
         self._now = 0.0
 
     def engaged_track_ids(self, tracks: TrackTable) -> frozenset[int]:
@@ -140,8 +145,14 @@ class EngagementManager:
         not depend on what that kind of effector attacks."""
         return frozenset(self._ineffective)
 
-    def follow(self, tracks: TrackTable) -> None:
-        """Take in this tick's tracks: every shot on its way re-aims at its track's estimate."""
+    def controlled_track_ids(self) -> frozenset[int]:
+        """Tracks of drones the defence holds under electronic-warfare control (a takeover
+        reported and still holding): not threats to engage."""
+        return self._controlled.track_ids()
+
+    def follow(self, tracks: TrackTable) -> list[EventRow]:
+        """Take in this tick's tracks: every shot on its way re-aims at its track's estimate,
+        and the drones held under control keep, lose or regain their tracks."""
         row = {tid: r for r, tid in enumerate(tracks.track_id.tolist())}
         self._shots = [
             replace(s, aim=Aim(tracks.t, tracks.x[row[s.track_id]], tracks.P[row[s.track_id]]))
@@ -149,6 +160,7 @@ class EngagementManager:
             else s
             for s in self._shots
         ]
+        return self._controlled.update(tracks)
 
     def _approval_wait(self, rng: np.random.Generator) -> tuple[float, bool]:
         """Seconds until the order is decided, and whether that is the timeout."""
@@ -268,7 +280,7 @@ class EngagementManager:
         events: list[EventRow] = []
         for shot in due:
             event = self._outcome(shot, truth, world, rng)
-            if event.kind in ("kill", "takeover", "link_lost") or event.detail == FOUND_NOTHING:
+            if event.kind in ("kill", "link_lost") or event.detail == FOUND_NOTHING:
                 self._defeated[shot.track_id] = truth.t
             events.append(event)
         landed = [f for f in self._falls if f.t_impact <= truth.t]
@@ -346,6 +358,9 @@ class EngagementManager:
         if success:
             name, point, why = eff.choose_landing(aim)
             world.spoof(i, point)
+            self._controlled.take(
+                shot.track_id, truth.t, shot.aim.state_at(truth.t), eff.effector_id, name, point
+            )
             return EventRow(
                 kind="takeover", pos=_pos(pos), detail=f"steered to {name} ({why})", **base
             )
