@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from bastion.engage.aim import (
+    ACQUISITION_RADIUS_M,
     NOTHING,
     Aim,
     nearest_in_beam,
@@ -45,7 +46,7 @@ def test_a_kinetic_effector_acts_on_the_nearest_object_in_the_aims_uncertainty(m
     assert nearest_in_gate(np.zeros(3), cov, 1.0, truth) == 1
 
 
-def test_nothing_in_the_gate_is_a_miss_and_only_flying_objects_count(make_truth):
+def test_nothing_to_acquire_is_a_miss_and_only_flying_objects_count(make_truth):
     cov = np.eye(3) * 20.0**2  # 99.9% gate, 3 dof: about 4 sigma, 80 m
     far = make_truth([[300.0, 0.0, 0.0]])
     assert nearest_in_gate(np.zeros(3), cov, 10.0, far) == NOTHING
@@ -54,6 +55,15 @@ def test_nothing_in_the_gate_is_a_miss_and_only_flying_objects_count(make_truth)
     assert nearest_in_gate(np.zeros(3), cov, 10.0, down) == 1
     # The effector's own reach widens the gate: a 100 m lethal radius reaches 300 m off.
     assert nearest_in_gate(np.zeros(3), cov, 100.0, far) == 0
+
+
+def test_the_fire_control_acquires_what_is_near_the_point_however_sure_the_track_is(make_truth):
+    # A track sure to 5 m whose drone is 150 m off (it turned): outside the gate, inside the
+    # search of the fire control; 250 m off, beyond it.
+    cov = np.eye(3) * 5.0**2
+    assert ACQUISITION_RADIUS_M == 200.0
+    assert nearest_in_gate(np.zeros(3), cov, 1.0, make_truth([[150.0, 0.0, 0.0]])) == 0
+    assert nearest_in_gate(np.zeros(3), cov, 1.0, make_truth([[250.0, 0.0, 0.0]])) == NOTHING
 
 
 def test_a_jammer_acts_on_the_drone_in_its_beam_nearest_the_aimed_point(make_truth):
