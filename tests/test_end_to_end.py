@@ -10,8 +10,10 @@ import pytest
 from typer.testing import CliRunner
 
 from bastion.cli import app
+from bastion.record.columns import match_rows, read_columns
 from bastion.record.eventlog import TABLES, EventLog
 from bastion.summary import summarize
+from bastion.types import NavMode
 
 REQUIRED_KEYS = {
     "scenario",
@@ -87,6 +89,22 @@ def test_civil_aircraft_and_birds_are_never_engaged(hmeimim_run) -> None:
     ev = log.table("events")
     fired_at = pc.filter(ev.column("object_id"), pc.equal(ev.column("kind"), "launch")).to_pylist()
     assert set(fired_at) - {-1} <= drones
+
+
+def test_no_shot_is_fired_at_a_drone_the_defence_holds_under_its_control(hmeimim_run) -> None:
+    # A drone taken over is flown to a landing area by the defence's own spoofer: jamming it
+    # again, or shooting it down, undoes the takeover. A launch names the object at its aimed
+    # point; none of them may be a drone the spoofer holds (before this was kept, seed 7 jammed
+    # held drones four times).
+    _, out = hmeimim_run
+    log = EventLog(out)
+    ev = read_columns(log, "events", ["t", "kind", "object_id"])
+    truth = read_columns(log, "truth", ["t", "object_id", "nav_mode"])
+    launches = (ev["kind"] == "launch") & (ev["object_id"] >= 0)
+    assert launches.sum() >= 10
+    at = match_rows(ev["t"][launches], ev["object_id"][launches], truth["t"], truth["object_id"])
+    assert (at >= 0).all()
+    assert (truth["nav_mode"][at] != NavMode.SPOOFED).all()
 
 
 def test_scenarios_and_validate_commands(tmp_path: Path) -> None:

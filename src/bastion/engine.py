@@ -1,7 +1,8 @@
 """The engine: one tick runs every stage in pipeline order and hands each record to a sink.
 
     world.step -> engagement outcomes -> sensors -> tracker -> classifier (and drone
-    declaration) -> threat -> assigner -> orders (fire, or await approval)
+    declaration) -> threat -> fire control (shots re-aimed, drones held under EW control
+    followed) -> assigner -> orders (fire, or await approval)
 
 The engine opens no files and reads no clocks: the record sink (the event log writer, or a test's
 list) and the progress callback are handed in. Randomness comes from one SeedSequence per run:
@@ -88,7 +89,8 @@ class Simulation:
         sink.append("tracks", tracks)
         sink.append("beliefs", belief)
         sink.append("threats", threats)
-        events += self.manager.release_approved(tracks)
+        events += self.manager.follow(tracks)
+        events += self.manager.release_approved(tracks, truth)
         assignment: Assignment = self.assigner.assign(
             threats,
             tracks,
@@ -96,9 +98,10 @@ class Simulation:
             self.effectors,
             self.manager.engaged_track_ids(tracks),
             self.manager.ineffective_pairs(),
+            self.manager.controlled_track_ids(),
         )
         sink.append("assignments", assignment)
-        events += self.manager.order(assignment, tracks, self._engage_rng)
+        events += self.manager.order(assignment, tracks, truth, self._engage_rng)
         if events:
             sink.append("events", EngagementEvent.from_rows(t, events))
 

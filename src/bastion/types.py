@@ -330,7 +330,10 @@ class EngagementEvent:
     kind is one of: ``launch`` (shot fired), ``kill``, ``miss``, ``takeover`` (EW steers it to a
     landing area), ``jammed`` (GNSS denied, no takeover), ``link_lost`` (control link jammed:
     the drone flies its failsafe), ``impact`` (something reached the ground: wreckage, a landing
-    drone or a leaker's payload), ``approval_requested``, ``order_dropped``.
+    drone or a leaker's payload), ``approval_requested``, ``order_dropped``, ``controlled`` (a
+    new or second track taken for a drone held after a takeover), ``control_lost`` (a held track
+    no longer flies as steered). A shot's ``object_id`` is the object at its aimed point (when
+    fired, for its launch; at the effect, for its outcome).
     """
 
     t: float

@@ -10,7 +10,6 @@ import pytest
 
 from bastion.assign.greedy import GreedyAssigner
 from bastion.assign.milp import MilpAssigner
-from bastion.assign.planner import predicted_point_covariance
 from bastion.engage.effectors import GunEffector, InterceptorEffector, MissileEffector
 from bastion.engage.footprint import FootprintModel, Wreckage
 from bastion.engage.jammers import GnssJammerEffector, RfJammerEffector
@@ -340,16 +339,6 @@ def test_nothing_to_engage_gives_an_empty_assignment():
     threats, tracks, belief = world(np.empty((0, 6)), 60.0)
     out = assign(threats, tracks, belief, [missile(), gun()])
     assert len(out) == 0 and out.reason.shape == (0,)
-
-
-def test_predicted_point_covariance_grows_with_the_horizon():
-    cov = np.zeros((1, 6, 6))
-    cov[0, :3, :3] = np.eye(3) * 100.0
-    cov[0, 3:, 3:] = np.eye(3) * 4.0
-    cov[0, 0, 3] = cov[0, 3, 0] = 10.0
-    out = predicted_point_covariance(cov, np.array([30.0]))
-    assert out[0, 0, 0] == pytest.approx(100.0 + 2 * 30.0 * 10.0 + 900.0 * 4.0)
-    assert out[0, 1, 1] == pytest.approx(100.0 + 900.0 * 4.0)
 
 
 def test_an_uncertain_track_widens_the_footprint_of_a_slow_interceptor():

@@ -19,4 +19,4 @@ MID_RUN_DURATION_S = 2000.0
 def mid_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
     scenario = load_builtin("hmeimim-2018").model_copy(update={"duration_s": MID_RUN_DURATION_S})
     out = tmp_path_factory.mktemp("mid-run")
-    return out, run_scenario(scenario, 1, out)
+    return out, run_scenario(scenario, 2, out)

@@ -18,7 +18,9 @@ class Assigner(Protocol):
         effectors: Sequence[Effector],
         engaged_track_ids: frozenset[int],
         ineffective: frozenset[tuple[int, str]] = frozenset(),
+        controlled_track_ids: frozenset[int] = frozenset(),
     ) -> Assignment:
-        """Engagements to start now; never a track in ``engaged_track_ids`` (shoot-look-shoot),
-        nor an effector kind paired with a track in ``ineffective`` (track id, kind)."""
+        """Engagements to start now; never a track in ``engaged_track_ids`` (shoot-look-shoot)
+        or ``controlled_track_ids`` (a drone held under the defence's electronic-warfare
+        control), nor an effector kind paired with a track in ``ineffective`` (track id, kind)."""
         ...

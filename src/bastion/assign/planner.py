@@ -3,7 +3,8 @@
 Each cycle (every tick) the assigner re-plans from scratch, so a kill assessment (shoot-look-
 shoot) or a changed track is taken into account at once:
 
-1. Rules of engagement (:mod:`bastion.assign.roe`) pick the threats that may be engaged.
+1. Rules of engagement (:mod:`bastion.assign.roe`) pick the threats that may be engaged (not a
+   track engaged already, nor a drone held under the defence's electronic-warfare control).
 2. Every effector with a free channel solves for them. An option (effector, threat) is feasible
    when in envelope, with munitions, with its effect before the threat reaches its asset (in
    time), and not of a kind learned to be useless on that track (electronic attack on the wrong
@@ -34,6 +35,7 @@ import numpy as np
 
 from bastion.assign.roe import engageable
 from bastion.assign.wta import WtaProblem
+from bastion.engage.aim import predicted_point_covariance
 from bastion.engage.base import Effector, InterceptSolution
 from bastion.engage.footprint import FootprintModel
 from bastion.scenario.schema import Doctrine
@@ -49,14 +51,6 @@ EFFECT_NAME = {
     "gnss_jammer": "takeover",
     "rf_jammer": "link_loss",
 }
-
-
-def predicted_point_covariance(cov: np.ndarray, horizon: np.ndarray) -> np.ndarray:
-    """Position covariance (N, 3, 3) of constant-velocity tracks with state covariances
-    cov (N, 6, 6) predicted ``horizon`` (N,) seconds ahead: P_pp + τ (P_pv + P_vp) + τ² P_vv."""
-    tau = np.asarray(horizon, dtype=float)[:, None, None]
-    pp, pv, vv = cov[:, :3, :3], cov[:, :3, 3:], cov[:, 3:, 3:]
-    return pp + tau * (pv + np.swapaxes(pv, 1, 2)) + tau**2 * vv
 
 
 def name_of(effector: Effector) -> str:
@@ -113,8 +107,10 @@ class WtaAssigner:
         effectors: Sequence[Effector],
         engaged_track_ids: frozenset[int],
         ineffective: frozenset[tuple[int, str]] = frozenset(),
+        controlled_track_ids: frozenset[int] = frozenset(),
     ) -> Assignment:
-        """Engagements to start now (module docstring); never a track in engaged_track_ids."""
+        """Engagements to start now (module docstring); never a track in engaged_track_ids or
+        controlled_track_ids."""
         t = tracks.t
         live = set(tracks.track_id.tolist())
         self._held = {k: v for k, v in self._held.items() if k in live}
@@ -124,7 +120,9 @@ class WtaAssigner:
             for k, (safe, p, checked) in self._safe_at.items()
             if k[0] in live and (safe > t if np.isfinite(safe) else t < checked + step)
         }
-        rows = engageable(threats, tracks, belief, self.doctrine, engaged_track_ids)
+        rows = engageable(
+            threats, tracks, belief, self.doctrine, engaged_track_ids, controlled_track_ids
+        )
         ready = [e for e in effectors if e.free_channels(t) > 0] if rows.size else []
         if not ready:
             return empty_assignment(t)

@@ -1,10 +1,12 @@
 """Rules of engagement: which ranked threats may be engaged at all this cycle.
 
 - weapons hold: nothing is engaged;
-- always: not already engaged (shoot-look-shoot), heading for an asset (finite time to go),
-  established (at least ``min_hits_to_engage`` detections: a young track can hop between
-  neighbouring birds and look fast), and neither its bird nor its aircraft belief reaches
-  ``p_friendly_to_hold``;
+- always: not already engaged (shoot-look-shoot), not a drone the defence holds under its own
+  electronic-warfare control (a takeover reported and holding, :mod:`bastion.engage.control`:
+  it is being steered to a landing area, and engaging it would only undo that), heading for an
+  asset (finite time to go), established (at least ``min_hits_to_engage`` detections: a young
+  track can hop between neighbouring birds and look fast), and neither its bird nor its aircraft
+  belief reaches ``p_friendly_to_hold``;
 - weapons tight, also: declared a drone (its p_hostile has held at ``p_hostile_to_engage``
   for ``declare_dwell_s``, :mod:`bastion.classify.declaration`), or an unknown class (no class
   reaches ``unknown_below``, :mod:`bastion.classify.belief`) or a drone not yet declared,
@@ -29,20 +31,23 @@ def engageable(
     belief: ClassBelief,
     doctrine: Doctrine,
     engaged_track_ids: frozenset[int],
+    controlled_track_ids: frozenset[int] = frozenset(),
 ) -> np.ndarray:
-    """Rows of ``threats`` the rules of engagement allow engaging now, in rank order."""
+    """Rows of ``threats`` the rules of engagement allow engaging now, in rank order; never a
+    track in ``engaged_track_ids`` or ``controlled_track_ids``."""
     if doctrine.weapons_control == "hold" or len(threats) == 0:
         return np.empty(0, dtype=np.intp)
     in_belief = rows_of(belief.track_id, threats.track_id)
     p = belief.p[in_belief]
     friendly = np.maximum(p[:, CLASSES.index("bird")], p[:, CLASSES.index("aircraft")])
-    engaged = np.fromiter(engaged_track_ids, dtype=np.int64, count=len(engaged_track_ids))
+    left_alone = engaged_track_ids | controlled_track_ids
+    left = np.fromiter(left_alone, dtype=np.int64, count=len(left_alone))
     hits = tracks.hits[rows_of(tracks.track_id, threats.track_id)]
     ok = (
         (friendly < doctrine.p_friendly_to_hold)
         & (hits >= doctrine.min_hits_to_engage)
         & np.isfinite(threats.time_to_go_s)
-        & ~np.isin(threats.track_id, engaged)
+        & ~np.isin(threats.track_id, left)
     )
     if doctrine.weapons_control == "tight":
         believed = believed_class(p, doctrine.unknown_below)

@@ -6,7 +6,8 @@ with what probability. The assigner chooses among feasible pairs; the engagement
 ``commit``s the chosen shots (spending munitions, occupying a channel until the effect).
 
 Each effector also says what its success brings down (:class:`DebrisSpec`), so the assigner can
-predict where it lands before choosing.
+predict where it lands before choosing, and, in simulation, which true object an engagement aimed
+at a point acts on (``target_at``, :mod:`bastion.engage.aim`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from dataclasses import dataclass
 from typing import Literal, Protocol
 
 import numpy as np
+
+from bastion.types import TruthBatch
 
 EffectorKind = Literal["missile", "gun", "gnss_jammer", "rf_jammer", "interceptor"]
 
@@ -77,4 +80,10 @@ class Effector(Protocol):
     def rounds_left(self) -> int:
         """Munitions left, reserve included (a jammer, which spends none, reports a large
         number)."""
+        ...
+
+    def target_at(self, aim: np.ndarray, aim_cov: np.ndarray, truth: TruthBatch) -> int:
+        """The row of ``truth`` (its object) an engagement aimed at ``aim`` (3,), with the aim's
+        uncertainty ``aim_cov`` (3, 3), acts on; -1: nothing there (:mod:`bastion.engage.aim`).
+        Simulation only: the decision stages never call it."""
         ...

@@ -2,7 +2,9 @@
 
 Each answers :meth:`solve` for a batch of tracks assumed to keep their velocity: the effect
 happens where a track will be at the effect time, and is feasible only inside the effector's
-envelope (judged at the intercept point, not now). Fire channels and magazines live in
+envelope (judged at the intercept point, not now). When the effect comes, each acts on the object
+nearest its aimed point within the aim's uncertainty and its own reach
+(:func:`bastion.engage.aim.nearest_in_gate`). Fire channels and magazines live in
 :mod:`bastion.engage.channels`; electronic effectors in :mod:`bastion.engage.jammers`.
 """
 
@@ -10,13 +12,18 @@ from __future__ import annotations
 
 import numpy as np
 
+from bastion.engage.aim import nearest_in_gate
 from bastion.engage.base import DebrisSpec, EffectorKind, InterceptSolution
 from bastion.engage.channels import ChannelledEffector, FireChannels
 from bastion.engage.flyout import pn_intercept, straight_intercept, table_intercept
 from bastion.scenario.schema import GunConfig, InterceptorConfig, MissileConfig
+from bastion.types import TruthBatch
 
 #: A PN flight still closing after this multiple of max range / speed has lost its target.
 PN_TIME_MARGIN = 1.5
+#: How far from its aim point an interceptor drone still acts, m: about half a net's span (or
+#: the interceptor's own size when it rams).
+INTERCEPTOR_REACH_M = 2.0
 
 
 def salvo_kill_probability(p_single: float | np.ndarray, shots: int) -> float | np.ndarray:
@@ -91,6 +98,10 @@ class MissileEffector(ChannelledEffector):
         p = np.full(inside.shape, salvo_kill_probability(c.p_kill, c.salvo))
         return self._solution(inside, t + t_go, pos, p, t)
 
+    def target_at(self, aim: np.ndarray, aim_cov: np.ndarray, truth: TruthBatch) -> int:
+        """Reach: the proximity fuse's lethal radius."""
+        return nearest_in_gate(aim, aim_cov, self.config.lethal_radius_m, truth)
+
 
 def dispersion_constant(config: GunConfig) -> float:
     """k in p_hit(R) = 1 − exp(−k / R²), m².
@@ -127,6 +138,7 @@ class GunEffector(ChannelledEffector):
         self.config = config
         self.burst_s = config.rounds_per_burst / (config.rate_of_fire_rpm / 60.0)
         self.k_m2 = dispersion_constant(config)
+        self.dispersion_rad = config.target_radius_m / np.sqrt(2.0 * self.k_m2)  # 1 sigma
         self.debris = DebrisSpec(
             falls=True,
             fragment_spread_mps=config.fragment_spread_mps,
@@ -149,6 +161,11 @@ class GunEffector(ChannelledEffector):
         )
         p = salvo_kill_probability(self.p_hit(slant), c.rounds_per_burst)
         return self._solution(inside, t + t_go + half, pos, p, t)
+
+    def target_at(self, aim: np.ndarray, aim_cov: np.ndarray, truth: TruthBatch) -> int:
+        """Reach: the burst's dispersion (1 sigma) at the aimed point's range."""
+        slant = max(float(np.linalg.norm(aim - self.position)), 1.0)
+        return nearest_in_gate(aim, aim_cov, self.dispersion_rad * slant, truth)
 
 
 class InterceptorEffector(ChannelledEffector):
@@ -188,3 +205,6 @@ class InterceptorEffector(ChannelledEffector):
             & (t_go - c.launch_time_s <= c.endurance_s)
         )
         return self._solution(inside, t + t_go, pos, np.full(inside.shape, c.p_kill), t)
+
+    def target_at(self, aim: np.ndarray, aim_cov: np.ndarray, truth: TruthBatch) -> int:
+        return nearest_in_gate(aim, aim_cov, INTERCEPTOR_REACH_M, truth)

@@ -1,8 +1,9 @@
 """Electronic effectors: GNSS jammer/spoofer and control-link (RF) jammer.
 
-Both act, after their time to effect, on a drone within range now. What they achieve depends on
-how the drone navigates, which the defence does not know in advance (the engagement manager
-learns it from the outcome):
+Both are ordered on a track within range now and act, after their time to effect, on the drone
+in their beam nearest the aimed point (:func:`bastion.engage.aim.nearest_in_beam`). What they
+achieve depends on how that drone navigates, which the defence does not know in advance (the
+engagement manager learns it from the outcome):
 
 - GNSS jammer/spoofer: an autonomous GNSS drone is taken over with ``p_takeover`` and flown to a
   landing area the jammer chooses (:meth:`GnssJammerEffector.choose_landing`); otherwise it is
@@ -16,10 +17,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from bastion.engage.aim import nearest_in_beam
 from bastion.engage.base import NOTHING_FALLS, DebrisSpec, EffectorKind, InterceptSolution
 from bastion.engage.channels import ChannelledEffector, FireChannels
 from bastion.scenario.schema import GnssJammerConfig, RfJammerConfig
 from bastion.scenario.site import Site
+from bastion.types import TruthBatch
 
 #: What a jammer, which spends nothing, reports as munitions left.
 UNLIMITED_MUNITIONS = 2**31 - 1
@@ -33,8 +36,9 @@ ROUTE_SAMPLES = 25
 
 
 class _RangeJammer(ChannelledEffector):
-    """Acts after ``time_to_effect_s`` on any drone within ``max_range_m`` now, with
-    probability ``p_effect`` (each jammer's config names its own)."""
+    """Engages a track within ``max_range_m`` now; acts after ``time_to_effect_s`` on the drone
+    in its beam nearest the aimed point, with probability ``p_effect`` (each jammer's config
+    names its own)."""
 
     hard_kill = False
 
@@ -49,6 +53,7 @@ class _RangeJammer(ChannelledEffector):
         )
         self.config = config
         self.max_range_m = config.max_range_m
+        self.beamwidth_rad = np.radians(config.beamwidth_deg)
         self.time_to_effect_s = config.time_to_effect_s
         self.p_effect = p_effect
 
@@ -61,6 +66,10 @@ class _RangeJammer(ChannelledEffector):
         t_effect = np.full(in_range.shape, t + self.time_to_effect_s)
         p = np.full(in_range.shape, self.p_effect)
         return self._solution(in_range, t_effect, pos, p, t)
+
+    def target_at(self, aim: np.ndarray, aim_cov: np.ndarray, truth: TruthBatch) -> int:
+        """The beam's width, not the aim's uncertainty, says what it reaches."""
+        return nearest_in_beam(aim, self.position, self.beamwidth_rad, self.max_range_m, truth)
 
 
 class GnssJammerEffector(_RangeJammer):

@@ -1,27 +1,32 @@
 """Engagement manager: fires what the assigner ordered, resolves outcomes, feeds the world back.
 
-A shot is committed to the effector (munitions spent, channel busy) when ordered; its outcome is
-drawn when its predicted time of effect comes, against the *true* object that the track follows
-(a missile's seeker or a gun's fire-control radar closes on the real object; a false track has
-nothing there, so the shot misses). A hard kill brings the wreckage down ballistically, with the
+A shot is committed to the effector (munitions spent, channel busy) when ordered. While it is on
+its way the fire control keeps it aimed at its track's latest estimate (:meth:`follow`; a track
+lost meanwhile leaves the last one), and its outcome is drawn when its predicted time of effect
+comes, against the true object at the aimed point then (:mod:`bastion.engage.aim`: the object
+within the aim's uncertainty and the effector's reach, or for a jammer the drone in its beam;
+nothing there, and the shot misses). A hard kill brings the wreckage down ballistically, with the
 wind, after a random kick from the kill (:class:`~bastion.engage.base.DebrisSpec`: fragment
 spread and forward throw), and its impact is assessed when it reaches the ground; an interceptor's
 capture comes down under its parachute. A GNSS takeover steers the drone to the landing area the
-jammer chooses; a failed takeover still denies GNSS. An RF jammer makes a remote-controlled drone
-fly its failsafe. An electronic attack that cannot work on the drone's navigation (GNSS jamming
-of a remote-controlled drone, link jamming of an autonomous one) is learned: that effector kind is
-not used on that track again (:meth:`EngagementManager.ineffective_pairs`).
+jammer chooses for the aimed point; a failed takeover still denies GNSS. An RF jammer makes a
+remote-controlled drone fly its failsafe. An electronic attack that cannot work on the drone's
+navigation (GNSS jamming of a remote-controlled drone, link jamming of an autonomous one) is
+learned: that effector kind is not used on that track again (:meth:`ineffective_pairs`).
+
+A drone taken over is held: its tracks are not engaged while they fly as steered, and a new track
+of it is recognised (:mod:`bastion.engage.control`, :meth:`controlled_track_ids`).
 
 Shoot-look-shoot (the doctrine's default) allows one engagement per track at a time: the next
-shot waits for the kill assessment of the last. A track assessed as killed, taken over, cut from
-its control link, already down or empty (a false track) is left alone for
-:data:`REASSESS_AFTER_S`, and after that for as long as the tracker coasts it without a new
-detection: the tracker keeps a seldom-seen target's track through gaps of half a minute
-(docs/tracking.md), so the track of a destroyed drone may outlive any fixed wait. A track
-updated after the assessment and still threatening has picked up another object (or the object
-was not defeated) and may be engaged again. Without shoot-look-shoot, a second shot may be
-ordered while the first is in flight (shoot-shoot-look), spending more to raise the chance of a
-kill in time.
+shot waits for the kill assessment of the last. A track assessed as killed, cut from its control
+link or empty (the shot found nothing at its aimed point: a false track, or its object already
+down) is left alone for :data:`REASSESS_AFTER_S`, and after that for as long as the tracker
+coasts it without a new detection: the tracker keeps a seldom-seen target's track through gaps
+of half a minute (docs/tracking.md), so the track of a destroyed drone may outlive any fixed
+wait. A track updated after the assessment and still threatening has picked up another object
+(or the object was not defeated) and may be engaged again. Without shoot-look-shoot, a second
+shot may be ordered while the first is in flight (shoot-shoot-look), spending more to raise the
+chance of a kill in time.
 
 Under operator approval, an order waits for the operator: ``operator_delay_s`` (fixed, or drawn
 from an exponential distribution with that mean). If ``approval_timeout_s`` passes first, the
@@ -34,17 +39,19 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 import numpy as np
 
+from bastion.engage.aim import NOTHING, Aim
 from bastion.engage.base import Effector
+from bastion.engage.control import ControlledDrones
 from bastion.engage.debris import ballistic_impact
 from bastion.engage.jammers import GnssJammerEffector
 from bastion.scenario.schema import Doctrine
 from bastion.scenario.site import Site
-from bastion.types import Assignment, EventRow, NavMode, ObjectStatus, TrackTable, TruthBatch
+from bastion.types import Assignment, EventRow, NavMode, TrackTable, TruthBatch
 from bastion.world.impact import assess_impact
 from bastion.world.population import Population
 
@@ -62,9 +69,9 @@ class EngagementTarget(Protocol):
 class _Shot:
     effector: Effector
     track_id: int
-    object_id: int  # true object the track follows (-1: a false track)
     t_effect: float
     p_effect: float
+    aim: Aim  # the track's latest estimate (its last, once the track is lost)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,9 +94,8 @@ class _Fall:
 #: How long a track whose target was assessed down is left alone at least, s (after that, until
 #: a detection updates it).
 REASSESS_AFTER_S = 15.0
-#: A shot's outcome when its target came down before the effect, or was never there.
-DOWN = "target already down"
-NOTHING = "nothing there: false track"
+#: A shot's outcome when no object (or for a jammer, no drone) was at its aimed point.
+FOUND_NOTHING = "nothing at the aimed point"
 
 
 def _pos(p: np.ndarray) -> tuple[float, float, float]:
@@ -116,6 +122,7 @@ class EngagementManager:
         self._falls: list[_Fall] = []
         self._ineffective: set[tuple[int, str]] = set()
         self._defeated: dict[int, float] = {}  # track -> when its target was assessed down
+        self._controlled = ControlledDrones(doctrine.min_hits_to_engage)
         self._now = 0.0
 
     def engaged_track_ids(self, tracks: TrackTable) -> frozenset[int]:
@@ -138,6 +145,23 @@ class EngagementManager:
         not depend on what that kind of effector attacks."""
         return frozenset(self._ineffective)
 
+    def controlled_track_ids(self) -> frozenset[int]:
+        """Tracks of drones the defence holds under electronic-warfare control (a takeover
+        reported and still holding): not threats to engage."""
+        return self._controlled.track_ids()
+
+    def follow(self, tracks: TrackTable) -> list[EventRow]:
+        """Take in this tick's tracks: every shot on its way re-aims at its track's estimate,
+        and the drones held under control keep, lose or regain their tracks."""
+        row = {tid: r for r, tid in enumerate(tracks.track_id.tolist())}
+        self._shots = [
+            replace(s, aim=Aim(tracks.t, tracks.x[row[s.track_id]], tracks.P[row[s.track_id]]))
+            if s.track_id in row
+            else s
+            for s in self._shots
+        ]
+        return self._controlled.update(tracks)
+
     def _approval_wait(self, rng: np.random.Generator) -> tuple[float, bool]:
         """Seconds until the order is decided, and whether that is the timeout."""
         d = self.doctrine
@@ -149,15 +173,20 @@ class EngagementManager:
         return delay, False
 
     def order(
-        self, assignment: Assignment, tracks: TrackTable, rng: np.random.Generator
+        self,
+        assignment: Assignment,
+        tracks: TrackTable,
+        truth: TruthBatch,
+        rng: np.random.Generator,
     ) -> list[EventRow]:
-        """Take this cycle's orders: fire now, or queue them for the operator's approval."""
+        """Take this cycle's orders: fire now, or queue them for the operator's approval.
+        ``truth`` (now) only labels a launch with the object at its aimed point."""
         events: list[EventRow] = []
         for k in range(len(assignment)):
             eff = self.effectors[str(assignment.effector_id[k])]
             track_id, reason = int(assignment.track_id[k]), str(assignment.reason[k])
             if self.doctrine.approval != "operator":
-                events += self._fire(_Order(eff, track_id, assignment.t, reason), tracks)
+                events += self._fire(_Order(eff, track_id, assignment.t, reason), tracks, truth)
                 continue
             wait, timed_out = self._approval_wait(rng)
             self._orders.append(_Order(eff, track_id, assignment.t + wait, reason, timed_out))
@@ -172,8 +201,9 @@ class EngagementManager:
             )
         return events
 
-    def release_approved(self, tracks: TrackTable) -> list[EventRow]:
-        """Fire the orders whose approval has come (if still feasible); settle timed-out ones."""
+    def release_approved(self, tracks: TrackTable, truth: TruthBatch) -> list[EventRow]:
+        """Fire the orders whose approval has come (if still feasible); settle timed-out ones.
+        ``truth`` (now) only labels a launch with the object at its aimed point."""
         ready = [o for o in self._orders if o.t_ready <= tracks.t]
         self._orders = [o for o in self._orders if o.t_ready > tracks.t]
         events: list[EventRow] = []
@@ -194,10 +224,10 @@ class EngagementManager:
                 waited = self.doctrine.approval_timeout_s
                 note = f"fired without approval: timed out after {waited:.0f} s"
                 o = _Order(o.effector, o.track_id, o.t_ready, f"{o.reason}; {note}")
-            events += self._fire(o, tracks)
+            events += self._fire(o, tracks, truth)
         return events
 
-    def _fire(self, order: _Order, tracks: TrackTable) -> list[EventRow]:
+    def _fire(self, order: _Order, tracks: TrackTable, truth: TruthBatch) -> list[EventRow]:
         rows = np.flatnonzero(tracks.track_id == order.track_id)
         eff = order.effector
         if rows.size == 0:
@@ -225,16 +255,15 @@ class EngagementManager:
         t_effect = float(sol.t_effect[0])
         munitions = int(sol.munitions[0])
         eff.commit(tracks.t, t_effect, munitions)
-        self._shots.append(
-            _Shot(eff, order.track_id, int(tracks.truth_id[r]), t_effect, float(sol.p_effect[0]))
-        )
+        aim = Aim(tracks.t, tracks.x[r], tracks.P[r])
+        self._shots.append(_Shot(eff, order.track_id, t_effect, float(sol.p_effect[0]), aim))
         return [
             EventRow(
                 kind="launch",
                 pos=_pos(sol.pos[0]),
                 effector_id=eff.effector_id,
                 track_id=order.track_id,
-                object_id=int(tracks.truth_id[r]),
+                object_id=eff.target_at(*aim.at(truth.t), truth),
                 munitions=munitions,
                 detail=f"{order.reason}; effect expected at t={t_effect:.1f} s",
                 cost_usd=eff.cost_usd,
@@ -251,7 +280,7 @@ class EngagementManager:
         events: list[EventRow] = []
         for shot in due:
             event = self._outcome(shot, truth, world, rng)
-            if event.kind in ("kill", "takeover", "link_lost") or event.detail in (DOWN, NOTHING):
+            if event.kind in ("kill", "link_lost") or event.detail == FOUND_NOTHING:
                 self._defeated[shot.track_id] = truth.t
             events.append(event)
         landed = [f for f in self._falls if f.t_impact <= truth.t]
@@ -272,10 +301,9 @@ class EngagementManager:
         return events
 
     def _bring_down(
-        self, shot: _Shot, truth: TruthBatch, rng: np.random.Generator
+        self, eff: Effector, i: int, truth: TruthBatch, rng: np.random.Generator
     ) -> tuple[float, float, float]:
-        """Start the fall of a hard kill's wreckage: the drone's velocity plus the kill's kick."""
-        eff, i = shot.effector, shot.object_id
+        """Start the fall of a hard kill's wreckage: the object's velocity plus the kill's kick."""
         spec = eff.debris
         pos, vel = truth.pos[i], truth.vel[i].copy()
         line = pos - eff.position
@@ -291,18 +319,20 @@ class EngagementManager:
     def _outcome(
         self, shot: _Shot, truth: TruthBatch, world: EngagementTarget, rng: np.random.Generator
     ) -> EventRow:
-        eff, i = shot.effector, shot.object_id
+        """What the shot does to the object at its aimed point now (module docstring)."""
+        eff = shot.effector
+        aim, aim_cov = shot.aim.at(truth.t)
+        i = eff.target_at(aim, aim_cov, truth)
         base = dict(effector_id=eff.effector_id, track_id=shot.track_id, object_id=i)
-        if i < 0 or truth.status[i] != ObjectStatus.FLYING:
-            why = NOTHING if i < 0 else DOWN
-            return EventRow(kind="miss", pos=(0.0, 0.0, 0.0), detail=why, **base)
+        if i == NOTHING:
+            return EventRow(kind="miss", pos=_pos(aim), detail=FOUND_NOTHING, **base)
         pos = truth.pos[i]
         success = bool(rng.random() < shot.p_effect)
         if eff.hard_kill:
             if not success:
                 return EventRow(kind="miss", pos=_pos(pos), detail="missed", **base)
             world.destroy(i)
-            where = self._bring_down(shot, truth, rng)
+            where = self._bring_down(eff, i, truth, rng)
             how = "captured by" if eff.debris.ballistic_coefficient_kg_m2 else "destroyed by"
             return EventRow(kind="kill", pos=where, detail=f"{how} {eff.kind}", **base)
         remote = truth.nav_mode[i] == NavMode.REMOTE
@@ -322,9 +352,15 @@ class EngagementManager:
             self._ineffective.add((shot.track_id, eff.kind))
             why = "no effect: remote-controlled drone does not need GNSS"
             return EventRow(kind="miss", pos=_pos(pos), detail=why, **base)
+        if truth.nav_mode[i] == NavMode.SPOOFED:
+            why = "no effect: the drone is already under electronic-warfare control"
+            return EventRow(kind="miss", pos=_pos(pos), detail=why, **base)
         if success:
-            name, point, why = eff.choose_landing(pos)
+            name, point, why = eff.choose_landing(aim)
             world.spoof(i, point)
+            self._controlled.take(
+                shot.track_id, truth.t, shot.aim.state_at(truth.t), eff.effector_id, name, point
+            )
             return EventRow(
                 kind="takeover", pos=_pos(pos), detail=f"steered to {name} ({why})", **base
             )

@@ -35,7 +35,7 @@ from bastion.types import (
     TruthBatch,
 )
 
-FORMAT_VERSION = 4
+FORMAT_VERSION = 5
 TABLES = ("truth", "detections", "tracks", "beliefs", "threats", "assignments", "events")
 #: The record behind each table: its fields are the columns this format version writes.
 RECORDS: dict[str, type] = {

@@ -321,12 +321,16 @@ class GunConfig(Model):
 
 
 class GnssJammerConfig(Model):
-    """GNSS jammer/spoofer: denies or takes over satellite navigation of autonomous drones."""
+    """GNSS jammer/spoofer: denies or takes over satellite navigation of autonomous drones.
+
+    The beam (``beamwidth_deg``, full width; 360: all round) is pointed at the engaged track; the
+    engagement acts on the drone in it nearest the aimed point (:mod:`bastion.engage.aim`)."""
 
     type: Literal["gnss_jammer"] = "gnss_jammer"
     id: str
     position: GeoPoint
     max_range_m: Positive = 15_000.0
+    beamwidth_deg: Annotated[float, Field(gt=0.0, le=360.0)] = 30.0  # acts on a drone in it
     time_to_effect_s: Positive = 15.0
     p_takeover: Probability = 0.5  # an attempt steers the drone to a landing area
     channels: Annotated[int, Field(ge=1)] = 1
@@ -336,12 +340,14 @@ class GnssJammerConfig(Model):
 
 class RfJammerConfig(Model):
     """Control-link (RF) jammer: a remote-controlled drone in range loses its link and flies its
-    failsafe (its type's ``link_loss_action``); an autonomous drone, with no link, is unaffected."""
+    failsafe (its type's ``link_loss_action``); an autonomous drone, with no link, is unaffected.
+    The beam is as a GNSS jammer's (``beamwidth_deg``)."""
 
     type: Literal["rf_jammer"] = "rf_jammer"
     id: str
     position: GeoPoint
     max_range_m: Positive = 5_000.0
+    beamwidth_deg: Annotated[float, Field(gt=0.0, le=360.0)] = 30.0  # acts on a drone in it
     time_to_effect_s: Positive = 5.0
     p_effect: Probability = 0.9  # the link is broken, given the drone has one
     channels: Annotated[int, Field(ge=1)] = 1

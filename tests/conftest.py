@@ -1,4 +1,4 @@
-"""Shared builders for sensor tests: truths at given positions, and a sensor's site."""
+"""Shared builders for tests of every stage: truths at given positions."""
 
 from __future__ import annotations
 
