@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import brute_force_wta
 
 from bastion.assign.greedy import (
     _best_move,
@@ -18,6 +17,7 @@ from bastion.assign.instances import apt_instance, random_instance
 from bastion.assign.milp import salvo_space, solve_milp
 from bastion.assign.salvos import cheapest_salvos
 from bastion.assign.wta import WtaProblem
+from conftest import brute_force_wta
 
 
 def test_objective_is_the_expected_surviving_value_plus_cost():
