@@ -133,7 +133,9 @@ class BirdFlight:
         self.gust = rng.normal(0.0, 1.0, (m, 3)) * self.gust_mps[:, None]
         self._started = False
 
-    def step(self, pos: np.ndarray, dt: float, wind: np.ndarray, rng: np.random.Generator):
+    def step(
+        self, pos: np.ndarray, dt: float, wind: np.ndarray, rng: np.random.Generator
+    ) -> np.ndarray:
         """Ground velocity (M, 3) of the birds at ``pos`` (M, 3) over the next ``dt`` s."""
         away = pos[:, :2] - self.home.centre
         reach = np.hypot(away[:, 0], away[:, 1]) / self.home.radius_m
