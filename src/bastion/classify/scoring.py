@@ -17,6 +17,8 @@ Only confirmed rows count. Definitions:
   one of their tracks at some confirmed tick (a drone lost and found again makes several
   tracks, the last ones short);
   ``bird_as_drone_rate``: share of bird tracks declared drone at some confirmed tick;
+  each share comes with its counts and a 95 % Wilson interval (``..._ci95``): a run has a
+  dozen drones, and a share of a few dozen tracks is known to a few per cent at best;
 - ``time_to_confident_s``: per truth class, the time from a track's confirmation to its first
   confirmed tick with p(true class) > ``confident_p`` (median and mean over the tracks that got
   there; ``confident_fraction``: how many did).
@@ -27,6 +29,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+from scipy.stats import binomtest
 
 from bastion.classify.belief import BELIEVED, believed_class
 from bastion.types import CLASSES, ObjectKind
@@ -73,6 +76,19 @@ def precision_recall(counts: np.ndarray) -> dict[str, dict[str, float | None]]:
     return out
 
 
+def share(hits: int, total: int) -> dict[str, Any]:
+    """hits / total with its counts and 95 % Wilson interval (None where total is 0)."""
+    if total == 0:
+        return {"share": None, "hits": 0, "of": 0, "ci95": None}
+    ci = binomtest(hits, total).proportion_ci(confidence_level=0.95, method="wilson")
+    return {
+        "share": hits / total,
+        "hits": hits,
+        "of": total,
+        "ci95": [round(float(ci.low), 4), round(float(ci.high), 4)],
+    }
+
+
 def class_scores(
     t: np.ndarray,
     track_id: np.ndarray,
@@ -116,16 +132,19 @@ def class_scores(
     drone_rows = truth == ObjectKind.DRONE
     drone_objects = np.unique(object_id[drone_rows])
     recognised = np.unique(object_id[drone_rows & declared_row])
+    shares = {
+        "drone_recall": share(int(declared[drones].sum()), int(drones.sum())),
+        "drone_object_recall": share(int(recognised.size), int(drone_objects.size)),
+        "bird_as_drone_rate": share(int(declared[birds].sum()), int(birds.sum())),
+    }
     return {
         "truth_labels": list(TRUTH_LABELS),
         "believed_labels": list(BELIEVED),
         "confusion": counts.tolist(),
         "per_class": precision_recall(counts),
-        "drone_recall": float(declared[drones].mean()) if drones.any() else None,
-        "drone_object_recall": (
-            float(recognised.size / drone_objects.size) if drone_objects.size else None
-        ),
-        "bird_as_drone_rate": float(declared[birds].mean()) if birds.any() else None,
+        **{name: s["share"] for name, s in shares.items()},
+        **{f"{name}_counts": [s["hits"], s["of"]] for name, s in shares.items()},
+        **{f"{name}_ci95": s["ci95"] for name, s in shares.items()},
         "time_to_confident_s": times,
         "unknown_below": unknown_below,
     }

@@ -53,6 +53,12 @@ def _class_table(scores: dict[str, Any]) -> str:
     )
 
 
+def _counted(scores: dict[str, Any], name: str) -> str:
+    """'92 % (12 of 13)' for the share ``name`` of the scores."""
+    hits, total = scores[f"{name}_counts"]
+    return f"{_percent(scores[name])} ({hits} of {total})"
+
+
 def classification_section(run: RunData) -> Section:
     scores = run.summary["classification"]
     body = paragraph(
@@ -62,8 +68,9 @@ def classification_section(run: RunData) -> Section:
     )
     body += _confusion_table(scores)
     body += paragraph(
-        f"Drone recall {_percent(scores['drone_recall'])} of drone tracks and bird-as-drone "
-        f"{_percent(scores['bird_as_drone_rate'])} of bird tracks: declared drone "
+        f"Declared drone: {_counted(scores, 'drone_object_recall')} drones tracked, "
+        f"{_counted(scores, 'drone_recall')} drone tracks and "
+        f"{_counted(scores, 'bird_as_drone_rate')} bird tracks: declared drone "
         f"(p ≥ {scores['declare_p']:g} held for {scores['declare_dwell_s']:g} s, or "
         f"{scores['declare_dwell_after_friendly_s']:g} s once believed bird or aircraft: the "
         "doctrine's declaration that allows engaging) at some confirmed update. Time to a "
