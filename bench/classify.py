@@ -1,6 +1,6 @@
 """Classifier quality on held-out simulated runs, on the built-in scenarios, and on real flights.
 
-    python bench/classify.py --json [--runs 60] [--seeds 2] [--jobs N] [--no-scenarios]
+    python bench/classify.py --json [--runs 200] [--seeds 2] [--jobs N] [--no-scenarios]
                                     [--no-real-data]
 
 1. Held-out training-style runs (:mod:`bastion.classify.runs`) from seed ``HELD_OUT_SEED``,
@@ -13,9 +13,11 @@
    doctrine's declaration that allows engaging under weapons tight, replayed tick by tick;
    unknown below 0.6); ``with_micro_doppler`` and ``without_micro_doppler`` give the recall
    and false-alarm figures of the runs whose radar measured micro-Doppler and of the others.
-   Every share comes with its counts and 95 % Wilson interval: a run holds about seven drones
-   and twenty-five bird tracks, and 20 runs left the recall uncertain by ±3 points (runs 0-19
-   and 20-79 of the held-out seed differed by 5 points of per-track recall), hence 60 runs.
+   Every share comes with its counts and 95 % Wilson interval: a run holds about five drones
+   (seven drone tracks) and fifteen bird tracks, and 20 runs left the figures uncertain by
+   several points (runs 0-19 of the held-out seed gave bird-as-drone 0.011, runs 100-299
+   0.035), hence 200 runs (about 9 minutes on two cores; ``--runs 60`` for a quicker look,
+   good to 2-3 points).
 2. The built-in scenarios (seeds 1..``--seeds``) through the engine, with the trained
    classifier and the kinematic baseline: the run summary's classification figures, leakers
    and debris in no-debris zones.
@@ -136,7 +138,7 @@ def real_data() -> list[dict[str, Any]]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=60, help="held-out simulated runs")
+    parser.add_argument("--runs", type=int, default=200, help="held-out simulated runs")
     parser.add_argument(
         "--jobs", type=int, default=os.cpu_count() or 1, help="processes simulating them"
     )
