@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from bastion.classify.scoring import counted
 from bastion.errors import BastionError
 from bastion.run import run_scenario
 from bastion.scenario.loader import builtin_ids, load_builtin, load_scenario, load_scenario_file
@@ -36,10 +37,6 @@ def _fmt(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:,.1f}"
     return f"{value:,}" if isinstance(value, int) else str(value)
-
-
-def _share(value: float | None) -> str | None:
-    return None if value is None else f"{100.0 * value:.0f}%"
 
 
 def print_summary(summary: dict[str, Any]) -> None:
@@ -76,8 +73,8 @@ def print_summary(summary: dict[str, Any]) -> None:
         ),
         ("debris impacts in no-debris zones", summary["debris_in_no_debris_zones"], None),
         ("false tracks (confirmed)", summary["false_tracks"], None),
-        ("drones declared drone (of those tracked)", _share(cls["drone_object_recall"]), None),
-        ("bird tracks ever declared drone", _share(cls["bird_as_drone_rate"]), None),
+        ("drones declared drone (of those tracked)", counted(cls, "drone_object_recall"), None),
+        ("bird tracks ever declared drone", counted(cls, "bird_as_drone_rate"), None),
     ]
     rows += [(f"munitions spent: {k}", v, None) for k, v in summary["munitions"].items()]
     rows += [

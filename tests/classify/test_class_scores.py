@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from bastion.classify.belief import UNKNOWN, believed_class
-from bastion.classify.scoring import NO_OBJECT, TRUTH_LABELS, class_scores, share
+from bastion.classify.scoring import NO_OBJECT, TRUTH_LABELS, class_scores, counted, share
 from bastion.record.eventlog import EventLog
 from bastion.run import run_scenario
 from bastion.scenario.loader import load_builtin
@@ -54,7 +54,9 @@ def test_scores_of_hand_made_histories() -> None:
     assert s["time_to_confident_s"]["no object"]["confident_fraction"] == 0.0
     assert s["time_to_confident_s"]["aircraft"]["tracks"] == 0
     assert s["drone_object_recall"] == 1.0
-    assert s["drone_recall_counts"] == [1, 1] and s["bird_as_drone_rate_counts"] == [1, 1]
+    assert s["drone_recall_counts"] == {"hits": 1, "of": 1}
+    assert s["bird_as_drone_rate_counts"] == {"hits": 1, "of": 1}
+    assert counted(s, "drone_object_recall") == "100% (1 of 1)"
     bird_held = declared & (ids != 2)  # the bird's confirmed declaration did not hold
     stricter = class_scores(t, ids, conf, truth, p, obj, bird_held, unknown_below=0.6)
     assert stricter["bird_as_drone_rate"] == 0.0 and stricter["drone_recall"] == 1.0
@@ -67,10 +69,11 @@ def test_share_has_its_counts_and_wilson_interval() -> None:
     # Wilson 95 %: p̂ = 0.95, n = 60, z = 1.96: centre (p̂ + z²/2n) / (1 + z²/n) = 0.9229,
     # half-width z·sqrt(p̂(1-p̂)/n + z²/4n²) / (1 + z²/n) = 0.0600.
     s = share(57, 60)
-    assert s["share"] == 0.95 and (s["hits"], s["of"]) == (57, 60)
-    assert s["ci95"] == pytest.approx([0.8630, 0.9829], abs=1e-4)
-    assert share(0, 10)["ci95"][0] == 0.0 and share(10, 10)["ci95"][1] == 1.0
-    assert share(0, 0) == {"share": None, "hits": 0, "of": 0, "ci95": None}
+    assert s["share"] == 0.95 and s["counts"] == {"hits": 57, "of": 60}
+    assert (s["ci95"]["low"], s["ci95"]["high"]) == pytest.approx((0.8630, 0.9829), abs=1e-4)
+    assert share(0, 10)["ci95"]["low"] == 0.0 and share(10, 10)["ci95"]["high"] == 1.0
+    none = {"share": None, "counts": {"hits": 0, "of": 0}, "ci95": {"low": None, "high": None}}
+    assert share(0, 0) == none
 
 
 @pytest.fixture(scope="module")

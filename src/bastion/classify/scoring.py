@@ -17,8 +17,9 @@ Only confirmed rows count. Definitions:
   one of their tracks at some confirmed tick (a drone lost and found again makes several
   tracks, the last ones short);
   ``bird_as_drone_rate``: share of bird tracks declared drone at some confirmed tick;
-  each share comes with its counts and a 95 % Wilson interval (``..._ci95``): a run has a
-  dozen drones, and a share of a few dozen tracks is known to a few per cent at best;
+  each share comes with its counts (``..._counts``: hits, of) and a 95 % Wilson interval
+  (``..._ci95``: low, high): a run has a dozen drones, and a share of a few dozen tracks is
+  known to a few per cent at best;
 - ``time_to_confident_s``: per truth class, the time from a track's confirmation to its first
   confirmed tick with p(true class) > ``confident_p`` (median and mean over the tracks that got
   there; ``confident_fraction``: how many did).
@@ -77,16 +78,26 @@ def precision_recall(counts: np.ndarray) -> dict[str, dict[str, float | None]]:
 
 
 def share(hits: int, total: int) -> dict[str, Any]:
-    """hits / total with its counts and 95 % Wilson interval (None where total is 0)."""
-    if total == 0:
-        return {"share": None, "hits": 0, "of": 0, "ci95": None}
-    ci = binomtest(hits, total).proportion_ci(confidence_level=0.95, method="wilson")
+    """hits / total with its counts and 95 % Wilson interval, the same keys whatever the
+    counts (a campaign's columns are fixed before its first run); None where total is 0."""
+    low = high = None
+    if total:
+        ci = binomtest(hits, total).proportion_ci(confidence_level=0.95, method="wilson")
+        low, high = round(float(ci.low), 4), round(float(ci.high), 4)
     return {
-        "share": hits / total,
-        "hits": hits,
-        "of": total,
-        "ci95": [round(float(ci.low), 4), round(float(ci.high), 4)],
+        "share": hits / total if total else None,
+        "counts": {"hits": hits, "of": total},
+        "ci95": {"low": low, "high": high},
     }
+
+
+def counted(scores: dict[str, Any], name: str) -> str | None:
+    """'92% (12 of 13)' for the share ``name`` of :func:`class_scores`' output (None: none)."""
+    value = scores[name]
+    if value is None:
+        return None
+    counts = scores[f"{name}_counts"]
+    return f"{100.0 * value:.0f}% ({counts['hits']} of {counts['of']})"
 
 
 def class_scores(
@@ -143,7 +154,7 @@ def class_scores(
         "confusion": counts.tolist(),
         "per_class": precision_recall(counts),
         **{name: s["share"] for name, s in shares.items()},
-        **{f"{name}_counts": [s["hits"], s["of"]] for name, s in shares.items()},
+        **{f"{name}_counts": s["counts"] for name, s in shares.items()},
         **{f"{name}_ci95": s["ci95"] for name, s in shares.items()},
         "time_to_confident_s": times,
         "unknown_below": unknown_below,

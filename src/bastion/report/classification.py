@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bastion.classify.scoring import RIGHT_CLASS
+from bastion.classify.scoring import RIGHT_CLASS, counted
 from bastion.report.data import RunData
 from bastion.report.html import Cell, Section, num, paragraph, table
 
@@ -54,9 +54,7 @@ def _class_table(scores: dict[str, Any]) -> str:
 
 
 def _counted(scores: dict[str, Any], name: str) -> str:
-    """'92 % (12 of 13)' for the share ``name`` of the scores."""
-    hits, total = scores[f"{name}_counts"]
-    return f"{_percent(scores[name])} ({hits} of {total})"
+    return counted(scores, name) or "–"
 
 
 def classification_section(run: RunData) -> Section:
