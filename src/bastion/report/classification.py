@@ -66,12 +66,12 @@ def classification_section(run: RunData) -> Section:
     )
     body += _confusion_table(scores)
     body += paragraph(
-        f"Declared drone: {_counted(scores, 'drone_object_recall')} drones tracked, "
-        f"{_counted(scores, 'drone_recall')} drone tracks and "
-        f"{_counted(scores, 'bird_as_drone_rate')} bird tracks: declared drone "
-        f"(p ≥ {scores['declare_p']:g} held for {scores['declare_dwell_s']:g} s, or "
-        f"{scores['declare_dwell_after_friendly_s']:g} s once believed bird or aircraft: the "
-        "doctrine's declaration that allows engaging) at some confirmed update. Time to a "
+        f"Declared drone (p ≥ {scores['declare_p']:g} held for {scores['declare_dwell_s']:g} s, "
+        f"or {scores['declare_dwell_after_friendly_s']:g} s once believed bird or aircraft: "
+        "the doctrine's declaration that allows engaging) at some confirmed update: "
+        f"{_counted(scores, 'drone_object_recall')} of the drones tracked, "
+        f"{_counted(scores, 'drone_recall')} of drone tracks, "
+        f"{_counted(scores, 'bird_as_drone_rate')} of bird tracks. Time to a "
         "confident class: from confirmation to p(true class) > 0.9."
     )
     body += _class_table(scores)
