@@ -23,6 +23,7 @@ import dataclasses
 import numpy as np
 
 from bastion.scenario.schema import Doctrine
+from bastion.threat.rows import sorted_rows
 from bastion.types import CLASSES, ClassBelief
 
 _DRONE, _BIRD, _AIRCRAFT = (CLASSES.index(c) for c in ("drone", "bird", "aircraft"))
@@ -60,9 +61,7 @@ class DroneDeclaration:
     def apply(self, belief: ClassBelief) -> ClassBelief:
         """``belief`` with ``declared_drone`` filled in; tracks not in it are forgotten."""
         ids = np.asarray(belief.track_id, dtype=np.int64)
-        pos = np.searchsorted(self._ids, ids)
-        known = pos < self._ids.size
-        known[known] = self._ids[pos[known]] == ids[known]
+        pos, known = sorted_rows(self._ids, ids)
         since = np.full(ids.size, np.nan)
         since[known] = self._since[pos[known]]
         was_friendly = np.zeros(ids.size, dtype=bool)

@@ -36,6 +36,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from bastion.scenario.schema import AcousticConfig
+from bastion.threat.rows import sorted_rows
 from bastion.tracking.base import Attribution
 from bastion.types import CLASSES, IDENTITIES, DetectionBatch, TrackTable
 
@@ -186,9 +187,7 @@ class TrackFeatures:
 
     def _rows(self, ids: np.ndarray) -> np.ndarray:
         """Rows of ``ids`` in the state, adding fresh rows for ids not seen before."""
-        pos = np.searchsorted(self._ids, ids)
-        known = pos < self._ids.size
-        known[known] = self._ids[pos[known]] == ids[known]
+        pos, known = sorted_rows(self._ids, ids)
         new = np.unique(ids[~known])
         if new.size:
             ids_all = np.concatenate([self._ids, new])

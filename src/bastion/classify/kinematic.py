@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from bastion.threat.rows import sorted_rows
 from bastion.tracking.base import Attribution
 from bastion.types import CLASSES, ClassBelief, DetectionBatch, TrackTable
 
@@ -75,9 +76,7 @@ class KinematicClassifier:
 
     def update(self, tracks: TrackTable) -> ClassBelief:
         ids = tracks.track_id
-        pos = np.searchsorted(self._ids, ids)
-        known = pos < self._ids.size
-        known[known] = self._ids[pos[known]] == ids[known]
+        pos, known = sorted_rows(self._ids, ids)
         log_b = np.tile(np.log(PRIOR), (ids.size, 1))
         log_b[known] = self._log[pos[known]]
         prev_hits = np.zeros(ids.size, dtype=np.int64)

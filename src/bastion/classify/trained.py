@@ -19,6 +19,7 @@ from bastion.classify.calibration import class_probabilities
 from bastion.classify.features import TrackFeatures
 from bastion.classify.flights import LABELS
 from bastion.classify.model import ClassifierModel
+from bastion.threat.rows import sorted_rows
 from bastion.tracking.base import Attribution
 from bastion.types import ClassBelief, DetectionBatch, TrackTable
 
@@ -47,9 +48,7 @@ class TrainedClassifier:
     def update(self, tracks: TrackTable) -> ClassBelief:
         X, changed = self.features.update(tracks)
         ids = tracks.track_id
-        pos = np.searchsorted(self._ids, ids)
-        known = pos < self._ids.size
-        known[known] = self._ids[pos[known]] == ids[known]
+        pos, known = sorted_rows(self._ids, ids)
         p_labels = np.empty((ids.size, len(LABELS)))
         p_labels[known] = self._p[pos[known]]
         ask = changed | ~known
