@@ -19,7 +19,9 @@ Definitions:
   and the flying objects (all kinds), averaged over the ticks (:mod:`bastion.tracking.metrics`).
 - classification: per confirmed track, truth against believed class (confusion matrix with
   unknown, per-class precision and recall), drone recall, bird-as-drone rate and time to a
-  confident class (:mod:`bastion.classify.scoring`), at the scenario's doctrine thresholds.
+  confident class (:mod:`bastion.classify.scoring`), at the scenario's doctrine thresholds,
+  over the rows whose object flew of its own accord (not yet down, not being landed by the
+  defence).
 """
 
 from __future__ import annotations
@@ -31,11 +33,11 @@ import pyarrow as pa
 
 from bastion.classify.declaration import declaration_rule
 from bastion.classify.scoring import NO_OBJECT, class_scores
-from bastion.record.columns import belief_rows, read_columns
+from bastion.record.columns import belief_rows, match_rows, read_columns
 from bastion.record.eventlog import EventLog
 from bastion.scenario.schema import Doctrine
 from bastion.tracking.metrics import gospa
-from bastion.types import ObjectKind, ObjectStatus, TrackStatus
+from bastion.types import NavMode, ObjectKind, ObjectStatus, TrackStatus
 
 
 def _col(table: pa.Table, name: str) -> np.ndarray:
@@ -85,8 +87,26 @@ def _gospa_mean(log: EventLog) -> float | None:
     return float(np.mean(values))
 
 
+def _on_its_own(log: EventLog, t: np.ndarray, truth_id: np.ndarray) -> np.ndarray:
+    """Whether each track row's object (truth_id, -1: none) flies of its own accord at t:
+    still flying and not steered by the defence (a spoofed drone flies the path to the landing
+    area the defence chose). A row without an object is its own false alarm: True."""
+    truth = read_columns(log, "truth", ["t", "object_id", "status", "nav_mode"])
+    match = match_rows(t, truth_id, truth["t"], truth["object_id"])
+    found = match >= 0
+    own = np.ones(t.size, dtype=bool)
+    at = match[found]
+    own[found] = (truth["status"][at] == ObjectStatus.FLYING) & (
+        truth["nav_mode"][at] != NavMode.SPOOFED
+    )
+    return own
+
+
 def _classification(log: EventLog, kind: np.ndarray) -> dict[str, Any]:
-    """Class-belief scores of the confirmed tracks (:mod:`bastion.classify.scoring`)."""
+    """Class-belief scores of the confirmed tracks (:mod:`bastion.classify.scoring`), over the
+    rows whose object flew of its own accord (:func:`_on_its_own`): a track coasting on after
+    its drone came down, or following a drone the defence is landing, says nothing of how
+    well the drone was told apart (such a drone flies low and slow, as a bird does)."""
     tracks = read_columns(log, "tracks", ["t", "track_id", "status", "truth_id"])
     beliefs = read_columns(log, "beliefs", ["t", "track_id", "p", "declared_drone"])
     p = belief_rows(tracks, beliefs)
@@ -97,7 +117,7 @@ def _classification(log: EventLog, kind: np.ndarray) -> dict[str, Any]:
     scores = class_scores(
         tracks["t"],
         tracks["track_id"].astype(np.int64),
-        tracks["status"] == TrackStatus.CONFIRMED,
+        (tracks["status"] == TrackStatus.CONFIRMED) & _on_its_own(log, tracks["t"], truth_id),
         truth,
         p,
         truth_id,

@@ -11,7 +11,7 @@ from bastion.classify.scoring import NO_OBJECT, TRUTH_LABELS, class_scores, coun
 from bastion.record.eventlog import EventLog
 from bastion.run import run_scenario
 from bastion.scenario.loader import load_builtin
-from bastion.types import CLASSES, ObjectKind, TrackStatus
+from bastion.types import CLASSES, NavMode, ObjectKind, ObjectStatus, TrackStatus
 
 DRONE, BIRD = int(ObjectKind.DRONE), int(ObjectKind.BIRD)
 
@@ -79,7 +79,7 @@ def test_share_has_its_counts_and_wilson_interval() -> None:
 @pytest.fixture(scope="module")
 def short_run(tmp_path_factory):
     scenario = load_builtin("hmeimim-2018").model_copy(
-        update={"duration_s": 1_500.0, "classifier": "trained"}
+        update={"duration_s": 1_800.0, "classifier": "trained"}
     )
     out = tmp_path_factory.mktemp("run")
     return out, run_scenario(scenario, 2, out)
@@ -90,13 +90,29 @@ def test_summary_confusion_is_the_count_over_the_log(short_run) -> None:
     log = EventLog(out)
     trk = log.table("tracks", ["t", "track_id", "status", "truth_id"]).to_pydict()
     bel = log.table("beliefs", ["t", "track_id", "p", "p_rotary"]).to_pydict()
-    truth = log.table("truth", ["object_id", "kind"]).to_pydict()
+    truth = log.table("truth", ["t", "object_id", "kind", "status", "nav_mode"]).to_pydict()
     kind = dict(zip(truth["object_id"], truth["kind"], strict=True))
+    # An object flies of its own accord while flying and not being landed by the defence.
+    own = {
+        (t, i): status == ObjectStatus.FLYING and nav != NavMode.SPOOFED
+        for t, i, status, nav in zip(
+            truth["t"], truth["object_id"], truth["status"], truth["nav_mode"], strict=True
+        )
+    }
     belief = {(t, i): p for t, i, p in zip(bel["t"], bel["track_id"], bel["p"], strict=True)}
     last: dict[int, int] = {}
+    not_own = 0
     for row, status in enumerate(trk["status"]):
-        if status == TrackStatus.CONFIRMED:
-            last[trk["track_id"][row]] = row
+        truth_id = trk["truth_id"][row]
+        if status != TrackStatus.CONFIRMED:
+            continue
+        if truth_id >= 0 and not own[(trk["t"][row], truth_id)]:
+            not_own += 1
+            continue
+        last[trk["track_id"][row]] = row
+    # The run has drones landed by the defence and tracks coasting past their objects' end,
+    # so the rule is exercised.
+    assert not_own > 0
     expected = np.zeros((len(TRUTH_LABELS), len(CLASSES) + 1), dtype=int)
     for row in last.values():
         p = belief[(trk["t"][row], trk["track_id"][row])]

@@ -3,7 +3,9 @@
 Figures are the run summary's ``classification`` (:mod:`bastion.classify.scoring`): the
 confusion matrix of truth (an object kind, or "no object" for a track on false alarms) against
 the believed class at each confirmed track's last confirmed tick, unknown included; per-class
-precision and recall; drone recall and bird-as-drone rate; time to a confident class.
+precision and recall; drone recall and bird-as-drone rate; time to a confident class. Only the
+ticks at which a track's object flew of its own accord count (not after it came down, not while
+the defence was landing it).
 """
 
 from __future__ import annotations
@@ -61,8 +63,10 @@ def classification_section(run: RunData) -> Section:
     scores = run.summary["classification"]
     body = paragraph(
         "Confirmed tracks by what they really were (rows) and the classifier's class at each "
-        "track's last confirmed update (columns); a belief whose top class is below "
-        f"{scores['unknown_below']:g} is unknown."
+        "track's last confirmed update (columns), counting only the updates while the object "
+        "flew of its own accord: not after it came down, not while electronic warfare was "
+        "landing it (it then flies low and slow, as a bird does, on a path the defence chose); "
+        f"a belief whose top class is below {scores['unknown_below']:g} is unknown."
     )
     body += _confusion_table(scores)
     body += paragraph(
