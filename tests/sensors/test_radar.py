@@ -309,6 +309,41 @@ def test_measurement_noise_matches_configured_sigmas() -> None:
     assert np.all((det.z[:, 1] >= 0.0) & (det.z[:, 1] < 2 * np.pi))
 
 
+def test_fluctuating_false_alarm_rcs_reads_its_power_above_the_noise() -> None:
+    radar = make_radar(false_alarms_per_scan=50.0, sigma_rcs_db=0.0, rcs_estimate="fluctuating")
+    rng = np.random.default_rng(9)
+    dets = [radar.observe(no_objects(PERIOD_S), 0.0, rng) for _ in range(40)]
+    rng_m = np.concatenate([d.z[:, 0] for d in dets])
+    rcs_m2 = 10.0 ** (np.concatenate([d.rcs_dbsm for d in dets]) / 10.0)
+    assert rcs_m2.size > 1_000
+    # Noise that crossed T = -ln(Pfa) has power T + E (E exponential, mean 1); the radar reads
+    # its RCS from the power above the noise floor, so the RCS's SNR is T - 1 + E.
+    excess = radar.snr(rng_m, rcs_m2) - (-math.log(1e-6) - 1.0)
+    assert excess.min() > 0.0
+    assert excess.mean() == pytest.approx(1.0, abs=4.0 / math.sqrt(excess.size))
+
+
+@pytest.mark.parametrize("swerling", [0, 1])
+def test_fluctuating_rcs_estimates_spread_as_the_target_fluctuates(swerling: int) -> None:
+    """Far above the noise a Swerling I return's power is its RCS's exponential draw: in dB,
+    mean -10 γ / ln 10 = -2.51 dB below the mean RCS and spread 10 π / (√6 ln 10) = 5.57 dB,
+    on top of which sigma_rcs_db adds in quadrature; a steady (Swerling 0) one reads its RCS."""
+    sigma_rcs_db = 1.0
+    radar = make_radar(swerling=swerling, sigma_rcs_db=sigma_rcs_db, rcs_estimate="fluctuating")
+    n_objects = 2_000
+    az = np.linspace(0.0, 360.0, n_objects, endpoint=False)
+    truth = make_truth(ring(8_000.0, az, el_deg=5.0), rcs_m2=np.full(n_objects, 50.0))
+    rng = np.random.default_rng(11)
+    err = np.concatenate(
+        [radar.observe(truth, truth.t - PERIOD_S, rng).rcs_dbsm for _ in range(5)]
+    ) - 10.0 * np.log10(50.0)
+    assert err.size > 9_000
+    spread = 10.0 * math.pi / (math.sqrt(6.0) * math.log(10.0)) if swerling else 0.0
+    bias = -10.0 * np.euler_gamma / math.log(10.0) if swerling else 0.0
+    assert err.mean() == pytest.approx(bias, abs=0.1)
+    assert err.std() == pytest.approx(math.hypot(spread, sigma_rcs_db), rel=0.03)
+
+
 def test_batch_fields_and_row_order() -> None:
     radar = make_radar(false_alarms_per_scan=20.0)
     truth = make_truth(ring(5_000.0, np.linspace(0.0, 360.0, 40, endpoint=False)), t=12.5)

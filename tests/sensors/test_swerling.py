@@ -8,7 +8,7 @@ import math
 import numpy as np
 import pytest
 
-from bastion.sensors.swerling import albersheim_snr_db, swerling_pd, swerling_snr
+from bastion.sensors.swerling import albersheim_snr_db, detected_power, swerling_pd, swerling_snr
 
 
 def simulated_pd(snr: float, pfa: float, case: int, n: int, rng: np.random.Generator) -> float:
@@ -83,3 +83,20 @@ def test_bad_arguments_are_named() -> None:
         swerling_pd(1.0, 1e-6, 2)
     with pytest.raises(ValueError, match="pfa < pd < 1"):
         swerling_snr(1e-7, 1e-6, 1)
+
+
+@pytest.mark.parametrize("case", [0, 1, 3])
+@pytest.mark.parametrize("snr", [3.0, 30.0])
+def test_detected_power_is_the_received_power_given_a_detection(case: int, snr: float) -> None:
+    """P(P > x | P > T) = Pd at threshold x over Pd at T, with Pd the closed forms above
+    (themselves checked against a simulated detector)."""
+    pfa = 1e-4
+    threshold = -math.log(pfa)
+    n = 40_000
+    power = detected_power(np.full(n, snr), pfa, case, np.random.default_rng(case + int(snr)))
+    assert power.min() > threshold
+    for excess in (1.0, 5.0, snr):
+        x = threshold + excess
+        expected = float(swerling_pd(snr, math.exp(-x), case) / swerling_pd(snr, pfa, case))
+        tolerance = 4.0 * math.sqrt(expected * (1.0 - expected) / n) + 1e-3
+        assert np.mean(power > x) == pytest.approx(expected, abs=tolerance)

@@ -125,6 +125,10 @@ class RadarConfig(Model):
     sigma_azimuth_deg: Positive = 0.3
     sigma_elevation_deg: Positive = 0.5
     sigma_rcs_db: NonNegative = 2.0
+    # RCS estimate: "aspect" = the aspect RCS plus sigma_rcs_db (the shipped classifier is
+    # trained on it); "fluctuating" = read from the detection's received power, as a radar
+    # does: the Swerling fluctuation and the noise, then sigma_rcs_db (docs/sensors.md)
+    rcs_estimate: Literal["aspect", "fluctuating"] = "aspect"
     false_alarms_per_scan: NonNegative = 2.0  # clutter residue, low and within the ground horizon
     false_alarm_max_elevation_deg: Positive = 3.0
     clutter_elevation_scale_deg: Positive = 0.5  # clutter residue density ∝ exp(-el / scale)

@@ -17,8 +17,14 @@ probability 1 - (1 - Pd)^n (independent looks: Swerling I/III fluctuate scan to 
 Measurement: (R, az, el[, v_r]) plus Gaussian noise whose σ grows as the SNR falls when the
 resolutions are given (:func:`bastion.sensors.batch.snr_sigma`): σ_R = σ_floor ⊕ ΔR/√(2 SNR),
 σ_angle = σ_floor ⊕ θ_3dB / (1.6 √(2 SNR)), σ_v = σ_floor ⊕ Δv/√(2 SNR). Features: RCS estimate
-``10 log10 σ + N(0, σ_rcs_db²)``; micro-Doppler modulation (blade flash or wing beat) when the
-mean SNR reaches ``micro_doppler_min_snr_db``, log-normal with spread ``sigma_micro_doppler``.
+``10 log10 σ̂ + N(0, σ_rcs_db²)``, with ``rcs_estimate: aspect`` σ̂ = σ (a false alarm: its
+threshold RCS), and with ``fluctuating`` σ̂ = σ (P − 1) / SNR from the detection's received
+power P (noise power 1; :func:`bastion.sensors.swerling.detected_power`: the target's
+fluctuation and the noise, given that it crossed the threshold), so that a Swerling I target's
+estimates spread by several dB scan to scan and a weak one's read high (a false alarm: its
+threshold RCS times (P − 1) / T, P = T + E); micro-Doppler modulation (blade flash or wing
+beat) when the mean SNR reaches ``micro_doppler_min_snr_db``, log-normal with spread
+``sigma_micro_doppler``.
 False alarms: :mod:`bastion.sensors.clutter`.
 """
 
@@ -34,7 +40,7 @@ from bastion.sensors.clutter import ClutterCellEnu, RadarClutter
 from bastion.sensors.rcs import aspect_angle, pattern_gain
 from bastion.sensors.scan import ElectronicScan, RotatingScan
 from bastion.sensors.signature import SignatureTable, Targets
-from bastion.sensors.swerling import swerling_pd, swerling_snr
+from bastion.sensors.swerling import detected_power, swerling_pd, swerling_snr
 from bastion.sensors.terrain import Terrain, line_of_sight
 from bastion.types import DetectionBatch, ObjectStatus, TrackTable, TruthBatch
 
@@ -210,9 +216,17 @@ class SurveillanceRadar(PlacedSensor):
                 np.column_stack([fa.polar, fa.range_rate]),
             ]
         )
-        rcs_dbsm = _dbsm(np.concatenate([rcs, fa_rcs])) + rng.normal(
-            0.0, c.sigma_rcs_db, z.shape[0]
-        )
+        rcs_est = np.concatenate([rcs, fa_rcs])
+        if c.rcs_estimate == "fluctuating":
+            power = np.concatenate(
+                [
+                    detected_power(snr, c.pfa, c.swerling, rng),
+                    self._threshold_snr + rng.exponential(1.0, n_fa),
+                ]
+            )
+            snr_all = np.concatenate([snr, np.full(n_fa, self._threshold_snr)])
+            rcs_est = rcs_est * (power - 1.0) / snr_all
+        rcs_dbsm = _dbsm(rcs_est) + rng.normal(0.0, c.sigma_rcs_db, z.shape[0])
         micro = np.concatenate([self._micro_doppler(modulation, snr, rng), np.full(n_fa, np.nan)])
         return make_batch(
             t=t,

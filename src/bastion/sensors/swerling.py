@@ -10,11 +10,19 @@ noise alone crosses with probability Pfa. With mean SNR S:
 - Swerling III (RCS χ² with 4 degrees of freedom, one dominant scatterer plus small ones):
   Pd = exp(-T / (1 + S/2)) · (1 + T / (1 + S/2) + 2/S) / (1 + 2/S).
 
-With one look per scan, Swerling II and IV equal I and III. Albersheim's equation, an
-empirical fit to Swerling 0, is kept for cross-checks: for one pulse, SNR_dB = 9.98 log10(A +
-0.12 A B + 1.7 B), A = ln(0.62 / Pfa), B = ln(Pd / (1 - Pd)). For one pulse it agrees with the
-exact Marcum value within 0.1 dB for 0.5 ≤ Pd ≤ 0.9 and 1e-7 ≤ Pfa ≤ 1e-3, but falls away below
-(1.2 dB low at Pd 0.1, Pfa 1e-5; the exact value is confirmed by a simulated detector).
+With one look per scan, Swerling II and IV equal I and III.
+
+The power of a detection (:func:`detected_power`), from which a radar estimates the RCS, is
+the received power conditioned on crossing the threshold: for Swerling I, T + (1 + S)·E with E
+exponential (the received power is exponential with mean 1 + S, which forgets the threshold it
+crossed); for Swerling 0 and III, |√(S f) + n|² with the fluctuation f (1, or χ² with 4 degrees
+of freedom over 4) and complex Gaussian noise n of power 1, drawn until it crosses T.
+
+Albersheim's equation, an empirical fit to Swerling 0, is kept for cross-checks: for one
+pulse, SNR_dB = 9.98 log10(A + 0.12 A B + 1.7 B), A = ln(0.62 / Pfa), B = ln(Pd / (1 - Pd)).
+For one pulse it agrees with the exact Marcum value within 0.1 dB for 0.5 ≤ Pd ≤ 0.9 and
+1e-7 ≤ Pfa ≤ 1e-3, but falls away below (1.2 dB low at Pd 0.1, Pfa 1e-5; the exact value is
+confirmed by a simulated detector).
 """
 
 from __future__ import annotations
@@ -46,6 +54,34 @@ def swerling_pd(snr: np.ndarray | float, pfa: float, case: int) -> np.ndarray:
             )
         return np.where(s > 0.0, pd, pfa)
     raise ValueError(f"Swerling case must be 0, 1 or 3, got {case!r}")
+
+
+def detected_power(
+    snr: np.ndarray, pfa: float, case: int, rng: np.random.Generator, max_rounds: int = 200
+) -> np.ndarray:
+    """Received power (noise power 1) of detections at mean SNR ``snr`` (N,): a draw
+    conditioned on crossing the threshold -ln(Pfa) (module doc). Rows still below it after
+    ``max_rounds`` draws (a detection with Pd below about 2 %) take the threshold plus a
+    noise-like excess."""
+    s = np.asarray(snr, dtype=float)
+    threshold = -np.log(pfa)
+    if case == 1:
+        return threshold + (1.0 + s) * rng.exponential(1.0, s.shape)
+    if case not in (0, 3):
+        raise ValueError(f"Swerling case must be 0, 1 or 3, got {case!r}")
+    power = np.full(s.shape, np.nan)
+    todo = np.flatnonzero(np.ones(s.shape, dtype=bool))
+    for _ in range(max_rounds):
+        if not todo.size:
+            break
+        fluct = 1.0 if case == 0 else rng.gamma(2.0, 0.5, todo.size)
+        noise = rng.normal(0.0, np.sqrt(0.5), (todo.size, 2))
+        draw = (np.sqrt(s[todo] * fluct) + noise[:, 0]) ** 2 + noise[:, 1] ** 2
+        crossed = draw > threshold
+        power[todo[crossed]] = draw[crossed]
+        todo = todo[~crossed]
+    power[todo] = threshold + rng.exponential(1.0, todo.size)
+    return power
 
 
 def swerling_snr(pd: float, pfa: float, case: int) -> float:
