@@ -70,7 +70,7 @@ def detected_power(
     if case not in (0, 3):
         raise ValueError(f"Swerling case must be 0, 1 or 3, got {case!r}")
     power = np.full(s.shape, np.nan)
-    todo = np.flatnonzero(np.ones(s.shape, dtype=bool))
+    todo = np.arange(s.size)
     for _ in range(max_rounds):
         if not todo.size:
             break
