@@ -119,9 +119,19 @@ def test_spoofed_drone_lands_in_the_landing_area() -> None:
     world.spoof(0, np.array([10000.0, 0.0, 0.0]))
     events = _fly(world, 2000.0)
     assert world.status[0] == ObjectStatus.LANDED
+    assert not world.truth().vel[0].any()  # on the ground, still
     dist = np.hypot(world.pos[0, 0] - 10000.0, world.pos[0, 1])
     assert dist < 1000.0, dist  # inside the 2 km x 2 km field
     assert events[-1].kind == "impact" and not events[-1].in_no_debris_zone
+
+
+def test_destroyed_object_is_recorded_still() -> None:
+    world = _world()
+    world.step(1.0, np.random.default_rng(0))
+    assert world.truth().vel[0].any()
+    world.destroy(0)
+    truth = world.truth()
+    assert truth.status[0] == ObjectStatus.DESTROYED and not truth.vel[0].any()
 
 
 def test_population_from_hmeimim_is_seeded_and_complete() -> None:

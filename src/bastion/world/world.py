@@ -161,6 +161,8 @@ class World:
                 else "landed by its failsafe after losing its control link"
             )
             events.append(self._impact(i, cause, self.pop.p_detonate[i], rng))
+        # What came down or left is still: the truth record must not show it moving.
+        self.vel[fly[self.status[fly] != ObjectStatus.FLYING]] = 0.0
         return events
 
     def _impact(self, i: int, cause: str, p_detonate: float, rng: np.random.Generator) -> EventRow:
@@ -180,6 +182,7 @@ class World:
     def destroy(self, i: int) -> None:
         """Hard kill: the object stops flying; its wreckage fall is assessed by the caller."""
         self.status[i] = ObjectStatus.DESTROYED
+        self.vel[i] = 0.0
 
     def spoof(self, i: int, landing_point: np.ndarray) -> None:
         """GNSS takeover: the drone now flies to the landing point and descends there."""
