@@ -207,7 +207,8 @@ class SurveillanceRadar(PlacedSensor):
         fa_rcs = self.threshold_rcs_m2(fa.polar[:, 0])
         n_fa = fa.polar.shape[0]
 
-        sigma = self._sigmas(np.concatenate([snr, np.full(n_fa, self._threshold_snr)]))
+        snr_all = np.concatenate([snr, np.full(n_fa, self._threshold_snr)])  # alarms: at T
+        sigma = self._sigmas(snr_all)
         # False alarms are drawn at random positions already; noise on top would only blur
         # where they may lie (below the ground, beyond the range limits).
         z = np.concatenate(
@@ -224,7 +225,6 @@ class SurveillanceRadar(PlacedSensor):
                     self._threshold_snr + rng.exponential(1.0, n_fa),
                 ]
             )
-            snr_all = np.concatenate([snr, np.full(n_fa, self._threshold_snr)])
             rcs_est = rcs_est * (power - 1.0) / snr_all
         rcs_dbsm = _dbsm(rcs_est) + rng.normal(0.0, c.sigma_rcs_db, z.shape[0])
         micro = np.concatenate([self._micro_doppler(modulation, snr, rng), np.full(n_fa, np.nan)])
