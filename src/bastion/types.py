@@ -214,7 +214,7 @@ class TrackTable:
     hits: np.ndarray  # (N,) int32 detections associated so far
     misses: np.ndarray  # (N,) int32 consecutive scans without a detection
     last_update_t: np.ndarray  # (N,) s
-    truth_id: np.ndarray  # (N,) int64 most frequent truth id of its detections (scoring only)
+    truth_id: np.ndarray  # (N,) int64 most frequent truth of its radar plots (scoring only)
     quality: np.ndarray | None = None  # (N,) in [0, 1], the tracker's belief the track is real
 
     def __post_init__(self) -> None:

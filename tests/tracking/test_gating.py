@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from bastion.tracking import gating
-from bastion.tracking.gating import candidate_pairs, gate, gate_threshold, mahalanobis
+from bastion.tracking.gating import candidate_pairs, clear_pairs, gate, gate_threshold, mahalanobis
 
 
 @pytest.fixture(params=["kd_tree", "dense"])
@@ -157,3 +157,14 @@ def test_gate_in_polar_space_wraps_azimuth_like_brute_force(pregate: str) -> Non
     np.testing.assert_allclose(
         got.d2, [expected[k] for k in zip(got.track, got.det, strict=True)], rtol=1e-9
     )
+
+
+def test_clear_pairs_keeps_a_detection_only_where_one_track_holds_the_share() -> None:
+    # Detection 0: likelihoods 1 and 0.05 (best holds 1/1.05 = 0.952); detection 1: 1 and 0.5
+    # (0.667); detection 2: one track alone (1.0); detection 3: in no gate.
+    det = np.array([0, 0, 1, 1, 2])
+    ll = np.log(np.array([1.0, 0.05, 0.5, 1.0, 0.01]))
+    keep = clear_pairs(det, ll, 4, 0.9)
+    np.testing.assert_array_equal(keep, [True, True, False, False, True])
+    np.testing.assert_array_equal(clear_pairs(det, ll, 4, 0.6), [True] * 5)
+    assert clear_pairs(det[:0], ll[:0], 4, 0.9).size == 0

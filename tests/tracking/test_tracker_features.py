@@ -353,3 +353,40 @@ def test_an_empty_batch_of_bearings_leaves_the_tracker_as_it_was(make_radar, mak
     after = tracker.table(5.0)  # would raise had the tracker's clock moved to 9 s
     np.testing.assert_array_equal(after.x, before.x)
     np.testing.assert_array_equal(after.misses, before.misses)
+
+
+def rf_bearings_on_a_ray(make_sensor, targets: np.ndarray, share: float):
+    """Radar plots of ``targets`` (N, 3), all on one azimuth from the origin, then an RF
+    direction finder's bearings (2°) of a silent-to-radar drone (truth 9) on the same ray:
+    the tracker and each RF batch's attribution."""
+    radar = make_sensor(51, [0, 0, 10], RADAR_SIGMA, PLOTS, "radar")
+    rf = make_sensor(52, [0, 0, 5], [1, 2.0 * DEG, 1, 1], [0, 1, 0, 0], "rf")
+    drone = targets[0] * 0.5
+    tracker = MultiTargetTracker(Tracker(bearing_clear_share=share))
+    attributed = []
+    for k in range(12):
+        tracker.update(radar.batch(float(k), targets, np.arange(len(targets))))
+        for dt in (0.25, 0.5, 0.75) if k >= 4 else ():  # confirmed by now; 24 bearings
+            got = tracker.update(rf.batch(k + dt, drone, np.array([9])))
+            attributed.append(got.track_id.size)
+    return tracker, attributed
+
+
+def test_a_bearing_does_not_make_a_track_another_objects(make_sensor) -> None:
+    # 24 bearings of the drone land on the one radar track along their ray (12 plots of
+    # object 0): by count the track would be the drone's; by its plots it follows object 0.
+    target = np.array([[3_000.0, 5_196.0, 300.0]])
+    tracker, attributed = rf_bearings_on_a_ray(make_sensor, target, share=0.9)
+    assert sum(attributed) == 24  # the only track in the gate: a clear association
+    tab = tracker.table(12.0)
+    assert tab.truth_id.tolist() == [0]
+
+
+def test_an_ambiguous_bearing_updates_no_track(make_sensor) -> None:
+    # Two tracks 0.1° apart along the bearing's ray (σ 2°): neither is clearly its source, so
+    # the bearing is left out; with the rule off each bearing goes to one of them.
+    targets = np.array([[3_000.0, 5_196.0, 300.0], [6_010.0, 10_392.0, 500.0]])
+    _, attributed = rf_bearings_on_a_ray(make_sensor, targets, share=0.9)
+    assert sum(attributed) == 0
+    _, attributed = rf_bearings_on_a_ray(make_sensor, targets, share=0.0)
+    assert attributed == [1] * 24

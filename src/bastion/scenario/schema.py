@@ -574,6 +574,9 @@ class Tracker(Model):
     filter: Literal["converted", "ekf", "ukf"] = "converted"  # radar plots; bearings: ekf/ukf
     logic: Literal["m_of_n", "score"] = "m_of_n"  # confirmation and deletion
     gate_probability: Annotated[float, Field(gt=0.0, lt=1.0)] = 0.999
+    # A bearing updates tracks only where its likeliest track holds this share of the
+    # likelihood of the tracks in its gate (0: always); a ray passes many tracks.
+    bearing_clear_share: Annotated[float, Field(ge=0.0, lt=1.0)] = 0.9
     confirm_m: Annotated[int, Field(ge=1)] = 3
     confirm_n: Annotated[int, Field(ge=1)] = 5
     delete_after_misses: Annotated[int, Field(ge=1)] = 4  # at p_detection; more if seen less

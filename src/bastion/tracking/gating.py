@@ -49,6 +49,9 @@ class GatedPairs(NamedTuple):
     log_det_s: np.ndarray
     nu: np.ndarray
 
+    def take(self, rows: np.ndarray) -> GatedPairs:
+        return GatedPairs(*(field[rows] for field in self))
+
 
 @lru_cache(maxsize=32)
 def gate_threshold(probability: float, dim: int) -> float:
@@ -124,3 +127,19 @@ def gate(
     d2, log_det = mahalanobis(nu, HPHt[tracks] + R[dets])
     inside = d2 <= gamma
     return GatedPairs(tracks[inside], dets[inside], d2[inside], log_det[inside], nu[inside])
+
+
+def clear_pairs(
+    det: np.ndarray, log_likelihood: np.ndarray, n_dets: int, share: float
+) -> np.ndarray:
+    """Mask of the pairs (detection index ``det``, ln N(ν; 0, S) ``log_likelihood``) whose
+    detection's most likely track holds at least ``share`` of the likelihood of all the tracks
+    in its gate, L_best / Σ L. A bearing is a ray: every track along it is in its gate, and
+    the one nearest it by chance would otherwise take another object's bearing (and its RF
+    or EO evidence)."""
+    if det.size == 0:
+        return np.zeros(0, dtype=bool)
+    best = np.full(n_dets, -np.inf)
+    np.maximum.at(best, det, log_likelihood)
+    total = np.bincount(det, np.exp(log_likelihood - best[det]), minlength=n_dets)
+    return total[det] * share <= 1.0  # 1 / Σ ≥ share

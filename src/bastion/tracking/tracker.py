@@ -56,7 +56,7 @@ import numpy as np
 from bastion.scenario.schema import Tracker as TrackerConfig
 from bastion.tracking import kalman, management
 from bastion.tracking.base import NO_ATTRIBUTION, Attribution
-from bastion.tracking.gating import GatedPairs, gate, gate_threshold, mahalanobis
+from bastion.tracking.gating import GatedPairs, clear_pairs, gate, gate_threshold, mahalanobis
 from bastion.tracking.gnn import gnn_assign
 from bastion.tracking.imm import ImmPredictor
 from bastion.tracking.jpda import jpda_marginals
@@ -258,6 +258,9 @@ class MultiTargetTracker:
                 meas.angle,
             )
             ll = kalman.log_likelihood(pairs.d2, pairs.log_det_s, m)
+            if not three_d and self.config.bearing_clear_share > 0.0:
+                clear = clear_pairs(pairs.det, ll, len(batch), self.config.bearing_clear_share)
+                pairs, ll = pairs.take(clear), ll[clear]
             log_ratio = self._log_pd + ll - self._log_clutter(batch, model, pairs)
             a = self._associate(pairs, log_ratio, tr.status, len(batch))
             self._update_tracks(tr, batch, model, meas, pairs, a, ll, mom)
@@ -275,9 +278,11 @@ class MultiTargetTracker:
             if len(born):
                 tally_t = np.concatenate([tally_t, born.id])
                 tally_d = np.concatenate([tally_d, np.flatnonzero(~a.used)])
+            # Only position measurements say which object a track follows: a bearing is a
+            # ray, and another object's bearing along it lands on the track by chance.
+            s.truth.add(tally_t, batch.truth_id[tally_d])
         else:
             born = None
-        s.truth.add(tally_t, batch.truth_id[tally_d])
         attribution = Attribution(tally_t.astype(np.int64), tally_d.astype(np.int64))
         alive = self._rule.alive(tr) & management.position_sigma_ok(
             tr.combined()[1], self.config.max_position_sigma_m

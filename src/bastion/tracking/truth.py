@@ -1,7 +1,10 @@
 """Which true object each track follows, for scoring only: no tracking decision reads this.
 
-Keeps a count per (track id, truth id) of the detections associated with the track, as sorted
-sparse rows, so bookkeeping stays vectorised however many tracks there are.
+Keeps a count per (track id, truth id) of the position detections (radar plots) associated
+with the track, as sorted sparse rows, so bookkeeping stays vectorised however many tracks
+there are. Bearings do not count: a bearing is a ray of unknown range, and another object's
+bearing along it lands on the track by chance (an RF detector's bearings of a drone on a
+clutter track along the same azimuth made that track the drone's).
 """
 
 from __future__ import annotations
