@@ -390,3 +390,24 @@ def test_an_ambiguous_bearing_updates_no_track(make_sensor) -> None:
     assert sum(attributed) == 0
     _, attributed = rf_bearings_on_a_ray(make_sensor, targets, share=0.0)
     assert attributed == [1] * 24
+
+
+def test_a_track_born_as_another_is_deleted_keeps_its_first_plots_truth(make_radar) -> None:
+    # Object 0 is seen on scans 0-5 and deleted at its fourth miss (scan 9, the fixed rule);
+    # object 1 is first seen on scan 9, 5 km away. Its new track's truth is object 1 at once
+    # (the tally of a track born in a scan that deleted another used to be dropped: -1).
+    radar = make_radar(2)
+    tracker = MultiTargetTracker(Tracker(score_confirm=1e9))
+    for k in range(10):
+        pos, truth = [], []
+        if k <= 5:
+            pos.append([6_000.0 + 20.0 * k, 0.0, 300.0])
+            truth.append(0)
+        if k == 9:
+            pos.append([0.0, 6_000.0, 300.0])
+            truth.append(1)
+        tracker.update(radar.batch(2.0 * k, np.array(pos).reshape(-1, 3), np.array(truth)))
+        table = tracker.table(2.0 * k)
+        if k == 8:
+            assert table.truth_id.tolist() == [0]  # object 0's track, coasting
+    assert table.truth_id.tolist() == [1] and table.hits.tolist() == [1]

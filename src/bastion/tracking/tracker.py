@@ -289,8 +289,9 @@ class MultiTargetTracker:
         )
         if not alive.all():
             tr = tr.select(alive)
-            s.truth.keep(tr.id)
         s.tracks = tr.concat(born) if born is not None and len(born) else tr
+        if not alive.all():  # the tracks born in this step keep their first plot's truth
+            s.truth.keep(s.tracks.id)
         return attribution
 
     def _no_association(self, status: np.ndarray, n_dets: int) -> _Association:
