@@ -7,7 +7,14 @@ import numpy as np
 import pytest
 
 from bastion.classify.belief import UNKNOWN, believed_class
-from bastion.classify.scoring import NO_OBJECT, TRUTH_LABELS, class_scores, counted, share
+from bastion.classify.scoring import (
+    NO_OBJECT,
+    TRUTH_LABELS,
+    class_scores,
+    counted,
+    run_bootstrap_ci,
+    share,
+)
 from bastion.record.eventlog import EventLog
 from bastion.run import run_scenario
 from bastion.scenario.loader import load_builtin
@@ -74,6 +81,23 @@ def test_share_has_its_counts_and_wilson_interval() -> None:
     assert share(0, 10)["ci95"]["low"] == 0.0 and share(10, 10)["ci95"]["high"] == 1.0
     none = {"share": None, "counts": {"hits": 0, "of": 0}, "ci95": {"low": None, "high": None}}
     assert share(0, 0) == none
+
+
+def test_run_bootstrap_interval_allows_for_tracks_of_one_run_going_together() -> None:
+    # Every run alike (3 of 15): every draw gives 0.2 exactly.
+    alike = run_bootstrap_ci(np.full(40, 3), np.full(40, 15))
+    assert alike == {"low": 0.2, "high": 0.2}
+    # The same 12 hits in 600 tracks, all in one run of 40 (a flock declared drone): a draw
+    # holds that run k times, k ~ Binomial(40, 1/40), so the share is 0.02 k: 0 with
+    # probability 0.36, and k ≥ 3 with 0.079, k ≥ 4 with 0.018: [0, 0.06]. Wilson, taking
+    # the 600 tracks to be independent, says [0.0115, 0.0346].
+    hits = np.zeros(40)
+    hits[7] = 12
+    flock = run_bootstrap_ci(hits, np.full(40, 15))
+    assert flock == {"low": 0.0, "high": 0.06}
+    assert share(12, 600)["ci95"] == {"low": 0.0115, "high": 0.0346}
+    assert run_bootstrap_ci(hits, np.full(40, 15)) == flock  # seeded
+    assert run_bootstrap_ci(np.zeros(3), np.zeros(3)) == {"low": None, "high": None}
 
 
 @pytest.fixture(scope="module")

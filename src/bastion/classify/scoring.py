@@ -19,7 +19,8 @@ Only confirmed rows count. Definitions:
   ``bird_as_drone_rate``: share of bird tracks declared drone at some confirmed tick;
   each share comes with its counts (``..._counts``: hits, of) and a 95 % Wilson interval
   (``..._ci95``: low, high): a run has a dozen drones, and a share of a few dozen tracks is
-  known to a few per cent at best;
+  known to a few per cent at best (over many runs, :func:`run_bootstrap_ci` gives the
+  interval that allows for tracks of one run going together);
 - ``time_to_confident_s``: per truth class, the time from a track's confirmation to its first
   confirmed tick with p(true class) > ``confident_p`` (median and mean over the tracks that got
   there; ``confident_fraction``: how many did).
@@ -89,6 +90,24 @@ def share(hits: int, total: int) -> dict[str, Any]:
         "counts": {"hits": hits, "of": total},
         "ci95": {"low": low, "high": high},
     }
+
+
+def run_bootstrap_ci(
+    hits: np.ndarray, total: np.ndarray, draws: int = 2_000, seed: int = 0
+) -> dict[str, float | None]:
+    """95 % percentile interval of Σ hits / Σ total over runs (``hits``, ``total`` (R,) per
+    run) drawn with replacement. The tracks of one run are not independent (a flock's birds
+    fly alike and are declared alike; a drone lost and found again makes several tracks),
+    and Wilson's interval, which takes them to be, is too narrow when a few runs hold most of
+    the hits. None where no draw has a total."""
+    hits, total = np.asarray(hits, dtype=float), np.asarray(total, dtype=float)
+    if total.sum() == 0:
+        return {"low": None, "high": None}
+    pick = np.random.default_rng(seed).integers(0, hits.size, (draws, hits.size))
+    num, den = hits[pick].sum(axis=1), total[pick].sum(axis=1)
+    ratio = num[den > 0] / den[den > 0]
+    low, high = np.percentile(ratio, [2.5, 97.5])
+    return {"low": round(float(low), 4), "high": round(float(high), 4)}
 
 
 def counted(scores: dict[str, Any], name: str) -> str | None:
