@@ -112,6 +112,36 @@ def test_airspeed_is_the_speed_through_the_met_wind() -> None:
     assert _fly(0.0, 20.0, 0.0, 30)[F["airspeed_mean_mps"]] == pytest.approx(20.0)  # calm
 
 
+def _circle(ground: bool, wind: np.ndarray, steps: int = 300, dt: float = 2.0) -> np.ndarray:
+    """Features of a 10 m/s circle at 3°/s flown over the ground (a GNSS autopilot) or
+    through the air mass (a bird, drifting with ``wind``)."""
+    feats = TrackFeatures(wind=wind)
+    out = None
+    for k in range(steps):
+        heading = np.radians(3.0) * k * dt
+        own = 10.0 * np.array([np.sin(heading), np.cos(heading), 0.0])
+        vel = own if ground else own + wind
+        out, _ = feats.update(_table(k * dt, [0.0, 0.0, 100.0], vel))
+    return out[0]
+
+
+def test_a_bird_holds_its_airspeed_and_a_gnss_drone_its_ground_speed() -> None:
+    # In a 6 m/s wind, the bird's circle through the air mass swings its ground speed between
+    # 4 and 16 m/s at a steady airspeed; the drone's circle over the ground swings its
+    # airspeed instead. Over a full circle (120 s) the spread of 10 + 6 cos(θ) is 6/√2.
+    wind = np.array([6.0, 0.0, 0.0])
+    bird, drone = _circle(False, wind), _circle(True, wind)
+    assert bird[F["airspeed_std_long_mps"]] == pytest.approx(0.0, abs=1e-6)
+    assert drone[F["speed_std_long_mps"]] == pytest.approx(0.0, abs=1e-6)
+    for std in (bird[F["speed_std_long_mps"]], drone[F["airspeed_std_long_mps"]]):
+        assert std == pytest.approx(6.0 / np.sqrt(2.0), rel=0.1)
+    assert bird[F["airspeed_std_mps"]] == pytest.approx(0.0, abs=1e-6)
+    assert drone[F["airspeed_std_mps"]] > 2.0 and drone[F["speed_std_mps"]] < 1e-6
+    # In calm air the two are one and the same.
+    calm = _circle(False, np.zeros(3))
+    assert calm[F["airspeed_std_long_mps"]] == pytest.approx(calm[F["speed_std_long_mps"]])
+
+
 def test_constant_climb_and_a_hover() -> None:
     f = _fly(0.0, 0.0, 3.0, 40)
     assert f[F["climb_mean_mps"]] == pytest.approx(3.0)

@@ -109,12 +109,12 @@ def test_belief_sharpens_with_evidence(name: str) -> None:
     p = _follow(kind, row(PatternBook()), rcs, motion, 240)
     assert p.shape[0] > 120  # followed for minutes
     assert CLASSES[int(np.argmax(p[-1]))] == name and p[-1].max() > 0.9, p[-1]
-    if name != "aircraft":
-        # One plot of a small target low down could be anything small, and most one-plot
-        # tracks are false alarms: the first belief names no kind of object yet (it may well
-        # say clutter).
-        objects = [CLASSES.index(c) for c in ("drone", "bird", "aircraft")]
-        assert p[0, CLASSES.index(name)] < 0.5 and p[0, objects].max() < 0.9, p[0]
+    # The first belief, on one plot, may already lean the right way (a plot well above the
+    # noise at that range, that height and that radial speed is seldom a false alarm: the
+    # beliefs of one-plot tracks are calibrated, test_calibrated_on_held_out_runs), but it
+    # never names another kind of object.
+    others = [k for k, c in enumerate(CLASSES) if c not in (name, "clutter")]
+    assert p[0, others].max() < 0.5, p[0]
 
 
 def test_calibrated_on_held_out_runs() -> None:
@@ -129,3 +129,8 @@ def test_calibrated_on_held_out_runs() -> None:
     # About 2,000 rows in a few hundred tracks (rows of a track are correlated): the
     # sampling error of the ECE is a few points, on top of the 0.02-0.03 measured on 40 runs.
     assert expected_calibration_error(p, truth) < 0.06
+    # Tracks of one plot, mostly false alarms: calibrated too (0.005 on 30 held-out runs).
+    one = data.X[:, FEATURES.index("hits")] == 1
+    p_one = class_probabilities(shipped_model().estimator.predict_proba(data.X[one]))
+    assert one.sum() > 1_000
+    assert expected_calibration_error(p_one, CLASS_OF_LABEL[data.y[one]]) < 0.06

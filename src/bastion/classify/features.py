@@ -21,12 +21,15 @@ first value. Per update, with v the filtered velocity::
     straightness = |m(v_h)| / m(|v_h|)                     (mean resultant length: 1 straight)
     accel_corr   = m(a · a_prev) / m(|a|²)                 (lag-one autocorrelation)
 
-A constant turn at ω gives turn rate ω and straightness 1 / sqrt(1 + (ω τ)²) once the start
-is forgotten; a straight track gives 0 and 1. ``accel_corr`` sums up the acceleration
-spectrum: near 1 when the power is at low frequency (smooth, deliberate manoeuvres), near 0 or
-below for jittery flight. Missing evidence is NaN (no radar plot yet: no RCS; never in an
-acoustic array's coverage: no acoustic fraction). State is held per track id and forgotten
-when the track leaves the table.
+A constant turn at ω gives turn rate ω and straightness 1 / sqrt(1 + (ω τ)²) once the start is
+forgotten; a straight track gives 0 and 1. The spreads of airspeed and of ground speed (over
+both time constants) say in which frame an object holds its speed as its heading changes in a
+wind: a bird flies in the air mass, steady through the air and faster downwind over the ground;
+a drone on GNSS holds its ground speed, and its airspeed swings instead. ``accel_corr`` sums up
+the acceleration spectrum: near 1 when the power is at low frequency (smooth, deliberate
+manoeuvres), near 0 or below for jittery flight. Missing evidence is NaN (no radar plot yet: no
+RCS; never in an acoustic array's coverage: no acoustic fraction). State is held per track id
+and forgotten when the track leaves the table.
 """
 
 from __future__ import annotations
@@ -64,8 +67,10 @@ FEATURES: tuple[str, ...] = (
     "speed_mean_mps",
     "speed_std_mps",
     "airspeed_mean_mps",
+    "airspeed_std_mps",
     "speed_mean_long_mps",
     "speed_std_long_mps",
+    "airspeed_std_long_mps",
     "climb_mps",
     "climb_mean_mps",
     "climb_std_mps",
@@ -117,6 +122,9 @@ _STATE: dict[str, float] = {
     "m_speed": np.nan,
     "m_speed2": np.nan,
     "m_air": np.nan,
+    "m_air2": np.nan,
+    "l_air": np.nan,
+    "l_air2": np.nan,
     "m_climb": np.nan,
     "m_climb2": np.nan,
     "m_turn_abs": np.nan,
@@ -310,6 +318,9 @@ class TrackFeatures:
         s["m_speed2"][rows] = _ew(s["m_speed2"][rows], speed**2, alpha)
         air = np.hypot(v[:, 0] - self.wind[0], v[:, 1] - self.wind[1])
         s["m_air"][rows] = _ew(s["m_air"][rows], air, alpha)
+        s["m_air2"][rows] = _ew(s["m_air2"][rows], air**2, alpha)
+        s["l_air"][rows] = _ew(s["l_air"][rows], air, alpha_long)
+        s["l_air2"][rows] = _ew(s["l_air2"][rows], air**2, alpha_long)
         s["m_climb"][rows] = _ew(s["m_climb"][rows], v[:, 2], alpha)
         s["m_climb2"][rows] = _ew(s["m_climb2"][rows], v[:, 2] ** 2, alpha)
         for prefix, a in (("m", alpha), ("l", alpha_long)):
@@ -350,8 +361,10 @@ class TrackFeatures:
             "speed_mean_mps": g["m_speed"],
             "speed_std_mps": speed_std,
             "airspeed_mean_mps": g["m_air"],
+            "airspeed_std_mps": np.sqrt(np.maximum(g["m_air2"] - g["m_air"] ** 2, 0.0)),
             "speed_mean_long_mps": g["l_speed"],
             "speed_std_long_mps": np.sqrt(np.maximum(g["l_speed2"] - g["l_speed"] ** 2, 0.0)),
+            "airspeed_std_long_mps": np.sqrt(np.maximum(g["l_air2"] - g["l_air"] ** 2, 0.0)),
             "climb_mps": x[:, 5],
             "climb_mean_mps": g["m_climb"],
             "climb_std_mps": climb_std,

@@ -4,9 +4,10 @@ Every batch's attributed detections update the features (``observe``); every tic
 vectorised prediction over the tracks with new evidence gives p(label | features now), which is
 the belief: the drone column is rotary + fixed-wing, and ``p_rotary`` keeps the split. A track
 with no new evidence keeps its belief. The probabilities are calibrated at every moment of a
-track's life (the model sees how much evidence a track has), so a young track with little
-evidence gets a flat belief: unknown
-(:func:`bastion.classify.belief.believed_class`).
+track's life (the model sees how much evidence a track has), so a young track gets the
+belief its little evidence supports: unknown where that is ambiguous
+(:func:`bastion.classify.belief.believed_class`), and as sure as one plot allows where it is
+not (most one-plot tracks are false alarms, and say so).
 """
 
 from __future__ import annotations
