@@ -163,6 +163,11 @@ def _ew(mean: np.ndarray, x: np.ndarray, alpha: np.ndarray) -> np.ndarray:
     return np.where(np.isnan(mean), x, alpha * mean + (1.0 - alpha) * x)
 
 
+def _spread(mean: np.ndarray, mean_square: np.ndarray) -> np.ndarray:
+    """Standard deviation from a mean and a mean square (rounding never makes it NaN)."""
+    return np.sqrt(np.maximum(mean_square - mean**2, 0.0))
+
+
 def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(den > 0, num / den, np.nan)
@@ -347,11 +352,7 @@ class TrackFeatures:
         s["e"][rows], s["n"][rows], s["u"][rows] = x[:, 0], x[:, 1], x[:, 2]
         picked = self._table[rows]
         g = {name: picked[:, j] for j, name in enumerate(_STATE)}
-        speed_std = np.sqrt(np.maximum(g["m_speed2"] - g["m_speed"] ** 2, 0.0))
-        climb_std = np.sqrt(np.maximum(g["m_climb2"] - g["m_climb"] ** 2, 0.0))
-        turn_std = np.sqrt(np.maximum(g["m_turn2"] - g["m_turn_abs"] ** 2, 0.0))
         rcs_mean = _ratio(g["rcs_sum"], g["radar_n"])
-        rcs_var = _ratio(g["rcs_sum2"], g["radar_n"]) - rcs_mean**2
         eo = {
             f"eo_{name}_fraction": _ratio(g[f"eo_{name}"], g["eo_n"])
             for name in (*_EO_CLASSES, *_EO_TYPES)
@@ -359,17 +360,17 @@ class TrackFeatures:
         cols = {
             "speed_mps": np.hypot(x[:, 3], x[:, 4]),
             "speed_mean_mps": g["m_speed"],
-            "speed_std_mps": speed_std,
+            "speed_std_mps": _spread(g["m_speed"], g["m_speed2"]),
             "airspeed_mean_mps": g["m_air"],
-            "airspeed_std_mps": np.sqrt(np.maximum(g["m_air2"] - g["m_air"] ** 2, 0.0)),
+            "airspeed_std_mps": _spread(g["m_air"], g["m_air2"]),
             "speed_mean_long_mps": g["l_speed"],
-            "speed_std_long_mps": np.sqrt(np.maximum(g["l_speed2"] - g["l_speed"] ** 2, 0.0)),
-            "airspeed_std_long_mps": np.sqrt(np.maximum(g["l_air2"] - g["l_air"] ** 2, 0.0)),
+            "speed_std_long_mps": _spread(g["l_speed"], g["l_speed2"]),
+            "airspeed_std_long_mps": _spread(g["l_air"], g["l_air2"]),
             "climb_mps": x[:, 5],
             "climb_mean_mps": g["m_climb"],
-            "climb_std_mps": climb_std,
+            "climb_std_mps": _spread(g["m_climb"], g["m_climb2"]),
             "turn_rate_abs_mean_dps": np.degrees(g["m_turn_abs"]),
-            "turn_rate_std_dps": np.degrees(turn_std),
+            "turn_rate_std_dps": np.degrees(_spread(g["m_turn_abs"], g["m_turn2"])),
             "height_m": x[:, 2],
             "straightness": _ratio(np.hypot(g["m_ve"], g["m_vn"]), g["m_speed"]),
             "straightness_long": _ratio(np.hypot(g["l_ve"], g["l_vn"]), g["l_speed"]),
@@ -381,7 +382,7 @@ class TrackFeatures:
             "hits": np.minimum(tracks.hits, MAX_COUNT),
             "radar_plots": np.minimum(g["radar_n"], MAX_COUNT),
             "rcs_mean_dbsm": rcs_mean,
-            "rcs_std_db": np.sqrt(np.maximum(rcs_var, 0.0)),
+            "rcs_std_db": _spread(rcs_mean, _ratio(g["rcs_sum2"], g["radar_n"])),
             "micro_doppler_log10_hz": _ratio(g["md_sum"], g["md_n"]),
             "micro_doppler_fraction": _ratio(g["md_n"], g["radar_n"]),
             "rf_fraction": _ratio(g["rf_n"], g["rf_looks"]),
