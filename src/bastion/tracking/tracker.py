@@ -287,10 +287,11 @@ class MultiTargetTracker:
         alive = self._rule.alive(tr) & management.position_sigma_ok(
             tr.combined()[1], self.config.max_position_sigma_m
         )
-        if not alive.all():
+        deleted = not alive.all()
+        if deleted:
             tr = tr.select(alive)
         s.tracks = tr.concat(born) if born is not None and len(born) else tr
-        if not alive.all():  # the tracks born in this step keep their first plot's truth
+        if deleted:  # after the births, so that they keep their first plot's truth
             s.truth.keep(s.tracks.id)
         return attribution
 
