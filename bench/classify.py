@@ -12,15 +12,19 @@
    p_drone held at 0.7 for 6 s, or 30 s once believed bird or aircraft: the default
    doctrine's declaration that allows engaging under weapons tight, replayed tick by tick;
    unknown below 0.6); ``with_micro_doppler`` and ``without_micro_doppler`` give the recall
-   and false-alarm figures of the runs whose radar measured micro-Doppler and of the others.
+   and false-alarm figures of the runs whose radar measured micro-Doppler and of the others,
+   and ``declaration_trade_off`` the same three shares (all runs, with, without) had the
+   declaration's bar been 0.5 ... 0.95 instead of 0.7, the dwells kept: the curve a planner
+   picks the doctrine's ``p_hostile_to_engage`` from.
    Every share comes with its counts and 95 % Wilson interval: a run holds about five drones
    (seven drone tracks) and fifteen bird tracks, and 20 runs left the figures uncertain by
    several points (runs 0-19 of the held-out seed gave bird-as-drone 0.011, runs 100-299
-   0.035), hence 200 runs (about 10 minutes on two cores; ``--runs 60`` for a quicker look,
-   good to 2-3 points). Wilson's interval takes tracks to be independent, and they are not:
-   one flock declared drone is a dozen bird tracks (runs 200-279 had two flocks make 25 of
-   56 bird-as-drone tracks), so ``..._ci95_runs`` gives the interval of the runs drawn again
-   with replacement (:func:`bastion.classify.scoring.run_bootstrap_ci`), the one to read.
+   0.035), hence 200 runs (about 12 minutes on two cores with the scenarios; ``--runs 60``
+   for a quicker look, good to 2-3 points). Wilson's interval takes tracks to be
+   independent, and they are not: one flock declared drone is a dozen bird tracks (runs
+   200-279 had two flocks make 25 of 56 bird-as-drone tracks), so ``..._ci95_runs`` gives
+   the interval of the runs drawn again with replacement
+   (:func:`bastion.classify.scoring.run_bootstrap_ci`), the one to read.
 2. The built-in scenarios (seeds 1..``--seeds``) through the engine, with the trained
    classifier and the kinematic baseline: the run summary's classification figures, leakers
    and debris in no-debris zones.
@@ -57,6 +61,8 @@ from bastion.scenario.schema import Doctrine
 
 HELD_OUT_SEED = 20_251_125
 SCENARIOS = ("hmeimim-2018", "town-approach-v1")
+#: Declaration bars of ``declaration_trade_off`` (the doctrine's default is 0.7).
+TRADE_OFF_BARS = (0.5, 0.6, 0.7, 0.8, 0.9, 0.95)
 
 
 def held_out(runs: int, jobs: int) -> dict[str, Any]:
@@ -67,13 +73,18 @@ def held_out(runs: int, jobs: int) -> dict[str, Any]:
     truth = CLASS_OF_LABEL[data.y]  # the clutter label's class index is "no object"'s row
     doctrine = Doctrine()
     track = data.run * 1_000_000 + data.track_id
-    declared = np.zeros(len(data), dtype=bool)
-    for run in np.unique(data.run):
-        rows = np.flatnonzero(data.run == run)
-        declared[rows] = declared_rows(data.t[rows], track[rows], p[rows], doctrine)
     object_id = data.run * 1_000_000 + data.truth_id
 
-    def scores_of(rows: np.ndarray) -> dict[str, Any]:
+    def declared_under(rule: Doctrine) -> np.ndarray:
+        declared = np.zeros(len(data), dtype=bool)
+        for run in np.unique(data.run):
+            rows = np.flatnonzero(data.run == run)
+            declared[rows] = declared_rows(data.t[rows], track[rows], p[rows], rule)
+        return declared
+
+    declared = declared_under(doctrine)
+
+    def scores_of(rows: np.ndarray, declared: np.ndarray = declared) -> dict[str, Any]:
         return class_scores(
             data.t[rows],
             track[rows],
@@ -105,9 +116,23 @@ def held_out(runs: int, jobs: int) -> dict[str, Any]:
     md = np.isfinite(data.X[:, FEATURES.index("micro_doppler_log10_hz")])
     md_run = np.isin(run_ids, np.unique(data.run[md]))
     keep = [f"{k}{tail}" for k in shares for tail in ("", "_counts", "_ci95", "_ci95_runs")]
-    for name, runs in (("with", md_run), ("without", ~md_run)):
-        part = with_run_intervals(scores_of(np.flatnonzero(np.isin(data.run, run_ids[runs]))), runs)
-        scores[f"{name}_micro_doppler"] = {k: part[k] for k in (*keep, "runs")}
+    groups = {
+        "all": np.arange(len(data)),
+        "with_micro_doppler": np.flatnonzero(np.isin(data.run, run_ids[md_run])),
+        "without_micro_doppler": np.flatnonzero(np.isin(data.run, run_ids[~md_run])),
+    }
+    for name, runs in (("with_micro_doppler", md_run), ("without_micro_doppler", ~md_run)):
+        part = with_run_intervals(scores_of(groups[name]), runs)
+        scores[name] = {k: part[k] for k in (*keep, "runs")}
+    # The same shares had the doctrine's bar been another: what a planner trades in choosing it.
+    scores["declaration_trade_off"] = []
+    for bar in TRADE_OFF_BARS:
+        declared_at = declared_under(doctrine.model_copy(update={"p_hostile_to_engage": bar}))
+        point: dict[str, Any] = {"declare_p": bar}
+        for name, rows in groups.items():
+            part = scores_of(rows, declared_at)
+            point[name] = {k: part[k] for k in shares}
+        scores["declaration_trade_off"].append(point)
     scores.update(declaration_rule(doctrine))
     scores.update(held_out_metrics(model, data))
     return scores
