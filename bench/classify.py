@@ -111,23 +111,27 @@ def held_out(runs: int, jobs: int) -> dict[str, Any]:
         part["runs"] = int(runs.sum())
         return part
 
-    scores = with_run_intervals(scores_of(np.arange(len(data))), np.ones(run_ids.size, bool))
     # The same figures for the runs whose radar measured micro-Doppler and for the others.
     md = np.isfinite(data.X[:, FEATURES.index("micro_doppler_log10_hz")])
     md_run = np.isin(run_ids, np.unique(data.run[md]))
-    keep = [f"{k}{tail}" for k in shares for tail in ("", "_counts", "_ci95", "_ci95_runs")]
     groups = {
         "all": np.arange(len(data)),
         "with_micro_doppler": np.flatnonzero(np.isin(data.run, run_ids[md_run])),
         "without_micro_doppler": np.flatnonzero(np.isin(data.run, run_ids[~md_run])),
     }
+    scores = with_run_intervals(scores_of(groups["all"]), np.ones(run_ids.size, bool))
+    keep = [f"{k}{tail}" for k in shares for tail in ("", "_counts", "_ci95", "_ci95_runs")]
     for name, runs in (("with_micro_doppler", md_run), ("without_micro_doppler", ~md_run)):
         part = with_run_intervals(scores_of(groups[name]), runs)
         scores[name] = {k: part[k] for k in (*keep, "runs")}
     # The same shares had the doctrine's bar been another: what a planner trades in choosing it.
     scores["declaration_trade_off"] = []
     for bar in TRADE_OFF_BARS:
-        declared_at = declared_under(doctrine.model_copy(update={"p_hostile_to_engage": bar}))
+        declared_at = (
+            declared
+            if bar == doctrine.p_hostile_to_engage
+            else declared_under(doctrine.model_copy(update={"p_hostile_to_engage": bar}))
+        )
         point: dict[str, Any] = {"declare_p": bar}
         for name, rows in groups.items():
             part = scores_of(rows, declared_at)
